@@ -1,0 +1,29 @@
+# Two entry points for a fresh machine: `make dataset` and `make test`.
+# Each creates .venv and installs the locked dependencies when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: dataset test venv lock clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+dataset: $(STAMP)
+	$(BIN)/syria-news-ar build data/raw/000_356bbac04ad081bb.txt --out dataset
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# Re-resolve every transitive dependency and rewrite the lock (needs uv: pip install uv).
+lock:
+	uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) data/interim .pytest_cache

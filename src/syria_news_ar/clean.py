@@ -1,0 +1,245 @@
+"""Faithful cleaning of one line of Arabic news text.
+
+The published ``text`` must stay what the journalist wrote: this module only
+repairs encoding and typing noise (presentation forms, invisible and control
+characters, exotic spaces, Persian look-alike letters, stretching tatweel,
+stray spaces) and never touches spelling (diacritics, hamza/alef forms, ى/ي,
+ة/ه, digits and quote marks are kept as written).
+
+Design notes (these are the documented decisions; the README repeats them):
+
+* Rules run in the order of :data:`RULES`.  ``nfc`` is listed last because the
+  final text is guaranteed NFC; it *also* runs as a pre-pass so that
+  canonically equivalent inputs clean to the same text (e.g. ``ہ`` + U+0654
+  vs the precomposed ``ۂ`` U+06C2).  Either pass changing the text fires
+  ``nfc``.  NFC must run after ``persian_letters`` because ``ی`` + U+0654
+  becomes ``ي`` + U+0654, which composes to ``ئ``.
+* ``presentation_forms`` runs first because NFKC of those characters can
+  produce spaces (U+FDFA, U+FE70 ...), tatweels (U+FE71 ...) and Persian
+  letters (U+FBFC ...), which later rules must still normalise.  Presentation
+  forms without a compatibility decomposition (U+FD3E/U+FD3F ornate
+  parentheses, U+FDFD bismillah, U+FD40-U+FD4F and U+FDCF, U+FDFE/U+FDFF
+  honorific ligatures, U+FBB2-U+FBC1 Arabic symbols, U+FE73 tail fragment) are
+  symbols in their own right and are kept; unassigned code points in these
+  blocks are kept too (they are not known noise).
+* The 66 Unicode noncharacters (U+FDD0-U+FDEF and U+xFFFE/U+xFFFF of every
+  plane) are deleted under ``control_chars``.
+* ``control_chars`` deletes category Cc except the whitespace controls (those
+  become spaces) and every Cf character not handled by
+  ``invisible_controls`` -- U+180E MONGOLIAN VOWEL SEPARATOR included (it is
+  a zero-width format character since Unicode 6.3, not a space), as are the
+  Unicode tag characters (U+E0001, U+E0020-U+E007F).  Kept on purpose: the
+  Prepended_Concatenation_Mark characters, which carry text (U+0600-U+0605
+  Arabic number/year/page signs, U+06DD end of ayah, U+070F, U+0890/U+0891,
+  U+08E2, U+110BD, U+110CD).  Private-use, unassigned, U+FFFC/U+FFFD and
+  surrogates (impossible after strict UTF-8 decoding) are left alone.
+* ``space_chars`` maps every character for which ``str.isspace()`` is true
+  (including CR/LF, should one slip through) to U+0020.
+* ``space_before_punct`` handles exactly ، ؛ ؟ , : ! ) and a final "." (a "."
+  followed only by spaces up to the end, so ``"نص . "`` also works).  ASCII
+  ``?`` and ``;`` are deliberately not in the list (the spec does not ask).
+* ``tatweel``: a run of U+0640 is removed only between two Arabic letters
+  (general category Lo in the Arabic blocks, Persian letters included);
+  diacritics U+064B-U+065F and U+0670 between the first letter and the
+  tatweel belong to that letter.  A tatweel followed by a diacritic, a space,
+  a quote or anything else, or at the edges, is kept.
+* Every rule is detected with a precompiled regex ``search`` (or a substring
+  test) before doing any work, so already clean text costs a few C-level
+  scans and no allocation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+RULES: tuple[str, ...] = (
+    "presentation_forms",
+    "invisible_controls",
+    "control_chars",
+    "space_chars",
+    "persian_letters",
+    "tatweel",
+    "space_before_punct",
+    "space_runs",
+    "edge_spaces",
+    "nfc",
+)
+
+
+def _esc(cp: int) -> str:
+    """Regex escape for one code point, readable and safe inside a class."""
+    return f"\\u{cp:04X}" if cp <= 0xFFFF else f"\\U{cp:08X}"
+
+
+def _char_class(cps: Iterable[int]) -> str:
+    """Compact regex character class (with ranges) for a set of code points."""
+    ordered = sorted(set(cps))
+    parts: list[str] = []
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        start, end = ordered[i], ordered[j]
+        if end == start:
+            parts.append(_esc(start))
+        elif end == start + 1:
+            parts.append(_esc(start) + _esc(end))
+        else:
+            parts.append(f"{_esc(start)}-{_esc(end)}")
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+def _span(first: int, last: int) -> range:
+    return range(first, last + 1)
+
+
+# --- presentation_forms: NFKC of just the Arabic presentation-form blocks ----
+_PRESENTATION_BLOCKS: tuple[range, ...] = (_span(0xFB50, 0xFDFF), _span(0xFE70, 0xFEFC))
+_PRESENTATION_TABLE: dict[int, str] = {
+    cp: folded
+    for block in _PRESENTATION_BLOCKS
+    for cp in block
+    if (folded := unicodedata.normalize("NFKC", chr(cp))) != chr(cp)
+}
+
+# --- invisible_controls: zero-width, bidi, BOM, ALM, soft hyphen -------------
+_INVISIBLE: frozenset[int] = frozenset(
+    [0x00AD, 0x061C, 0x2060, 0xFEFF,
+     *_span(0x200B, 0x200F), *_span(0x202A, 0x202E), *_span(0x2066, 0x2069)]
+)
+
+# --- control_chars: non-space Cc, remaining Cf, noncharacters ----------------
+_CONTROL: frozenset[int] = frozenset(
+    [
+        *_span(0x0000, 0x0008), *_span(0x000E, 0x001B),  # C0 minus whitespace
+        0x007F, *_span(0x0080, 0x0084), *_span(0x0086, 0x009F),  # DEL, C1 minus NEL
+        0x180E, *_span(0x2061, 0x2064), *_span(0x206A, 0x206F),
+        *_span(0xFFF9, 0xFFFB), *_span(0x13430, 0x13438), *_span(0x1BCA0, 0x1BCA3),
+        *_span(0x1D173, 0x1D17A), 0xE0001, *_span(0xE0020, 0xE007F),
+        *_span(0xFDD0, 0xFDEF),
+        *(plane * 0x10000 + low for plane in range(17) for low in (0xFFFE, 0xFFFF)),
+    ]
+)
+# Format (Cf) characters deliberately kept (documentation + tests): they carry text.
+_KEPT_FORMAT: frozenset[int] = frozenset(
+    [*_span(0x0600, 0x0605), 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2, 0x110BD, 0x110CD]
+)
+
+# --- space_chars: everything str.isspace() accepts, except U+0020 ------------
+_SPACES: frozenset[int] = frozenset(
+    [*_span(0x0009, 0x000D), *_span(0x001C, 0x001F), 0x0085, 0x00A0, 0x1680,
+     *_span(0x2000, 0x200A), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
+)
+
+# --- persian_letters ----------------------------------------------------------
+_PERSIAN_TABLE: dict[int, str] = {0x06CC: "\u064a", 0x06A9: "\u0643", 0x06BE: "\u0647", 0x06C1: "\u0647"}
+
+FORBIDDEN_IN_CLEAN: str = _char_class(
+    [*_PRESENTATION_TABLE, *_INVISIBLE, *_CONTROL, *_SPACES, *_PERSIAN_TABLE]
+)
+"""Regex character class of every character clean() removes or maps away."""
+
+# (name, detector, str.translate table), in RULES order.
+_TRANSLATE_RULES: tuple[tuple[str, re.Pattern[str], dict[int, str | None]], ...] = (
+    ("presentation_forms", re.compile(_char_class(_PRESENTATION_TABLE)), dict(_PRESENTATION_TABLE)),
+    ("invisible_controls", re.compile(_char_class(_INVISIBLE)), dict.fromkeys(_INVISIBLE)),
+    ("control_chars", re.compile(_char_class(_CONTROL)), dict.fromkeys(_CONTROL)),
+    ("space_chars", re.compile(_char_class(_SPACES)), dict.fromkeys(_SPACES, " ")),
+    ("persian_letters", re.compile(_char_class(_PERSIAN_TABLE)), dict(_PERSIAN_TABLE)),
+)
+_ANY_MAPPED: re.Pattern[str] = re.compile(FORBIDDEN_IN_CLEAN)
+
+# Arabic letters (Unicode 14 general category Lo in the Arabic blocks,
+# tatweel U+0640 is Lm and excluded) and the diacritics that may sit between a
+# letter and its tatweel.
+_ARABIC_LETTER = (
+    "[\u0620-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef"
+    "\u06fa-\u06fc\u06ff\u0750-\u077f\u0870-\u0887\u0889-\u088e\u08a0-\u08c8]"
+)
+_HARAKAT = "[\u064b-\u065f\u0670]"
+_STRETCH_TATWEEL: re.Pattern[str] = re.compile(f"({_ARABIC_LETTER}{_HARAKAT}*)\u0640+(?={_ARABIC_LETTER})")
+_SPACE_BEFORE_PUNCT: re.Pattern[str] = re.compile(r" +(?=[،؛؟,:!)])| +(?=\. *\Z)")
+_SPACE_RUN: re.Pattern[str] = re.compile(" {2,}")
+
+
+def clean(text: str) -> tuple[str, tuple[str, ...]]:
+    """Return (cleaned_text, names of the rules that changed the text, in RULES order).
+
+    Idempotent: ``clean(clean(x)[0]) == (clean(x)[0], ())`` for every string.
+    """
+    fired: set[str] = set()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+        fired.add("nfc")
+    if _ANY_MAPPED.search(text):
+        for name, detector, table in _TRANSLATE_RULES:
+            if detector.search(text):
+                text = text.translate(table)
+                fired.add(name)
+    if "\u0640" in text:
+        stretched = _STRETCH_TATWEEL.sub(r"\1", text)
+        if stretched != text:
+            text = stretched
+            fired.add("tatweel")
+    if " " in text:
+        text, n = _SPACE_BEFORE_PUNCT.subn("", text)
+        if n:
+            fired.add("space_before_punct")
+        if "  " in text:
+            text = _SPACE_RUN.sub(" ", text)
+            fired.add("space_runs")
+        if text.startswith(" ") or text.endswith(" "):
+            text = text.strip(" ")
+            fired.add("edge_spaces")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+        fired.add("nfc")
+    if not fired:
+        return text, ()
+    return text, tuple(name for name in RULES if name in fired)
+
+
+# --- normalized_key -------------------------------------------------------------
+_KEY_DELETE: tuple[range, ...] = (_span(0x064B, 0x065F), _span(0x0670, 0x0670), _span(0x06D6, 0x06ED), _span(0x0640, 0x0640))
+_KEY_MAP: dict[int, str] = {
+    0x0623: "\u0627", 0x0625: "\u0627", 0x0622: "\u0627", 0x0671: "\u0627",  # أ إ آ ٱ -> ا
+    0x0649: "\u064a",  # ى -> ي
+    0x0629: "\u0647",  # ة -> ه
+    **{0x0660 + d: str(d) for d in range(10)},
+    **{0x06F0 + d: str(d) for d in range(10)},
+}
+_key_table: dict[int, str | None] | None = None
+
+
+def _build_key_table() -> dict[int, str | None]:
+    """Translate table for normalized_key, built on first use (~0.1 s scan).
+
+    Every punctuation (P*) and symbol (S*) character becomes a space; all of
+    them live in planes 0 and 1, so only those are scanned.
+    """
+    table: dict[int, str | None] = {
+        cp: " " for cp in range(0x20000) if unicodedata.category(chr(cp))[0] in "PS"
+    }
+    for block in _KEY_DELETE:
+        table.update(dict.fromkeys(block))
+    table.update(_KEY_MAP)
+    return table
+
+
+def normalized_key(text: str) -> str:
+    """Lossy key for duplicate detection (input: a cleaned text).
+
+    Removes Arabic diacritics/Quranic marks and tatweel, folds أ إ آ ٱ to ا,
+    ى to ي and ة to ه, maps Arabic-Indic and Extended Arabic-Indic digits to
+    ASCII, turns every punctuation and symbol character into a space (so
+    "حلب،إدلب" -> "حلب ادلب", never glued), then collapses whitespace.
+    Never published; deterministic and idempotent.
+    """
+    global _key_table
+    if _key_table is None:
+        _key_table = _build_key_table()
+    return " ".join(text.translate(_key_table).split())

@@ -1,0 +1,84 @@
+"""`syria-news-ar` command line: thin wrappers over the step functions, with clean errors."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import params as params_mod
+from . import paths
+from .errors import SyriaNewsError, ValidationFailed
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(Path(args.source), Path(args.out), params_mod.load(Path(args.params)), Path(args.metrics_dir))
+    summary = {
+        "lines": result["ingest"]["lines_by_status"],
+        "paragraphs": result["split"]["sizes"]["paragraphs"],
+        "documents": result["segment"]["documents"],
+        "seconds": result["timings_s"]["total"],
+    }
+    print(f"built {args.out}: {json.dumps(summary, ensure_ascii=False)}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate
+
+    report = validate(Path(args.dir), Path(args.source) if args.source else None)
+    if not report.ok:
+        raise ValidationFailed(report.lines())
+    note = "" if args.source else " (byte spans not re-hashed: pass --source to check them)"
+    print(f"{args.dir}: all {len(report.checked)} checks passed{note}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="syria-news-ar",
+        description="Build and check the syria-news-ar Hugging Face dataset from a raw text file.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="run every step on SOURCE and write a complete dataset folder",
+                       description="Read, clean, segment, deduplicate, split, write Parquet, validate and "
+                       "write the card, in one process. DIR is replaced only when every step succeeds.")
+    b.add_argument("source", metavar="SOURCE", help="UTF-8 text file, one paragraph a line")
+    b.add_argument("--out", required=True, metavar="DIR", help="dataset folder to (re)create")
+    b.add_argument("--params", default=str(paths.PARAMS), metavar="FILE", help="params file (default: params.yaml)")
+    b.add_argument("--metrics-dir", default="metrics", metavar="DIR", help="where the step metrics JSON go (default: metrics)")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="check every record and every cross-file invariant of a dataset folder",
+                       description="Check every record against schemas/ and the cross-file invariants; "
+                       "exit 0 when all hold, 1 with a list of failures otherwise.")
+    v.add_argument("dir", metavar="DIR", help="dataset folder (as written by build)")
+    v.add_argument("--source", metavar="FILE", help="the raw source, to re-hash every ledger byte span")
+    v.set_defaults(func=cmd_validate)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except ValidationFailed as exc:
+        print(f"validation failed: {exc}", file=sys.stderr)
+        for line in exc.failures:
+            print(f"  - {line}", file=sys.stderr)
+        return exc.exit_code
+    except SyriaNewsError as exc:
+        print(f"syria-news-ar: error: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", 2)
+    except KeyboardInterrupt:
+        print("syria-news-ar: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""The one place that knows where things live in the project checkout."""
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PARAMS = ROOT / "params.yaml"
+SCHEMAS = ROOT / "schemas"
+RAW_DIR = ROOT / "data" / "raw"
+INTERIM = ROOT / "data" / "interim"
+DATASET = ROOT / "dataset"
+METRICS = ROOT / "metrics"
+
+CONFIGS: tuple[str, ...] = ("paragraphs", "sentences", "documents", "lines")
+SPLITS: tuple[str, ...] = ("train", "validation", "test")
+LINES_SPLIT = "full"
+
+
+def splits_of(config: str) -> tuple[str, ...]:
+    """`lines` is the whole ledger in one split; every other config has train/validation/test."""
+    return (LINES_SPLIT,) if config == "lines" else SPLITS
+
+
+def parquet_relpath(config: str, split: str) -> str:
+    """Hub layout: data/<config>/<split>-00000-of-00001.parquet (posix, relative to the dataset folder)."""
+    return f"data/{config}/{split}-00000-of-00001.parquet"
+
+
+def schema_path(config: str) -> Path:
+    return SCHEMAS / f"{config}.schema.json"
