@@ -1,0 +1,298 @@
+"""Tests for syria_news_ar.clean: exact outputs per rule, things never touched,
+Unicode coverage of the character tables, and hypothesis properties
+(idempotence, no residual noise, no growth)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from syria_news_ar.clean import FORBIDDEN_IN_CLEAN, RULES, _KEPT_FORMAT, clean, normalized_key
+
+FORBIDDEN = re.compile(FORBIDDEN_IN_CLEAN)
+PUNCT_NO_SPACE_BEFORE = "،؛؟,:!)"
+PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]")
+
+PROSE = [
+    'وكانت قالت مؤسسة الدفاع المدني السوري "الخوذ البيضاء"، في تقرير لها، إنه لليوم السادس على التوالي.',
+    "ووفق البيان، ينظر الدفاع المدني السوري إلى هذه الجرائم على أنها تحدٍ صارخ للإنسانية.",
+    "وأكد أن الأزمة السورية تظل واحدة من أشد الأزمات الإنسانية حدة في العالم. فقبل التدفق الأخير لأكثر من 16.7 مليون",
+    "قال المتحدث: «سنواصل العمل» (في حلب) يوم ١ كانون الأول ٢٠٢٤ – وفق “الوكالة”؟",
+]
+
+
+# --- exact outputs, one or more per rule --------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "text", "fired"),
+    [
+        # presentation_forms
+        ("ﻻ", "لا", ("presentation_forms",)),
+        ("محمد ﷺ", "محمد صلى الله عليه وسلم", ("presentation_forms",)),
+        ("الله ﷻ.", "الله جل جلاله.", ("presentation_forms",)),
+        ("\ufeb3\ufeee\ufead\ufef3\ufe8e", "سوريا", ("presentation_forms",)),
+        ("\ufbfe", "ي", ("presentation_forms", "persian_letters")),  # Farsi yeh initial form
+        ("حلب \ufe70", "حلب ً", ("presentation_forms", "space_runs")),  # FE70 = space + fathatan
+        ("\ufe70حلب", "ًحلب", ("presentation_forms", "edge_spaces")),
+        ("ب\ufe77ب", "بـَب", ("presentation_forms",)),  # FE77 = tatweel + fatha: mark on the tatweel, kept
+        ("\ufdfa ،", "صلى الله عليه وسلم،", ("presentation_forms", "space_before_punct")),
+        # invisible_controls
+        ("سوريا\u200c", "سوريا", ("invisible_controls",)),
+        ("\u200fحلب\u200e", "حلب", ("invisible_controls",)),
+        ("حلب\ufeff إدلب", "حلب إدلب", ("invisible_controls",)),
+        ("إدا\u00adرة", "إدارة", ("invisible_controls",)),
+        ("\u202bحلب\u202c \u2067إدلب\u2069\u061c", "حلب إدلب", ("invisible_controls",)),
+        ("حلب \u200b إدلب", "حلب إدلب", ("invisible_controls", "space_runs")),
+        ("حلب \u200b، إدلب", "حلب، إدلب", ("invisible_controls", "space_before_punct")),
+        # control_chars (noncharacters counted here)
+        ("حلب\x00\x07\x7f\x9f", "حلب", ("control_chars",)),
+        ("حلب\u2062\u180e\ufff9", "حلب", ("control_chars",)),
+        ("حلب\ufdd0\ufdef\ufffe\U0010ffff", "حلب", ("control_chars",)),
+        ("حلب\U000e0001\U000e0041", "حلب", ("control_chars",)),
+        # space_chars
+        ("حلب\u00a0إدلب", "حلب إدلب", ("space_chars",)),
+        ("حلب\tإدلب\u3000حماة\u2028حمص", "حلب إدلب حماة حمص", ("space_chars",)),
+        ("حلب\x0b\x0c\x1c\x1f\x85", "حلب", ("space_chars", "space_runs", "edge_spaces")),
+        ("حلب\u202f\u2009إدلب", "حلب إدلب", ("space_chars", "space_runs")),
+        ("١٢\u00a0،", "١٢،", ("space_chars", "space_before_punct")),
+        # persian_letters
+        ("المقیم", "المقيم", ("persian_letters",)),
+        ("کان ھذا ہنا", "كان هذا هنا", ("persian_letters",)),
+        ("منذ أیلول 2024 ، كان", "منذ أيلول 2024، كان", ("persian_letters", "space_before_punct")),
+        ("ی\u0654", "ئ", ("persian_letters", "nfc")),  # mapped yeh + hamza above composes
+        # tatweel
+        ("كبيـــر", "كبير", ("tatweel",)),
+        ("الـمـدينة", "المدينة", ("tatweel",)),
+        ("كبَـير", "كبَير", ("tatweel",)),  # diacritic between letter and tatweel
+        ("كبیـر", "كبير", ("persian_letters", "tatweel")),
+        ("ب\u200dـ\u200dب", "بب", ("invisible_controls", "tatweel")),
+        # space_before_punct
+        ("تل ملح )", "تل ملح)", ("space_before_punct",)),
+        ("نص .", "نص.", ("space_before_punct",)),
+        ("نص . ", "نص.", ("space_before_punct", "edge_spaces")),
+        ("ماذا ؟ لا ! نعم ؛ هنا : حلب , إدلب", "ماذا؟ لا! نعم؛ هنا: حلب, إدلب", ("space_before_punct",)),
+        ("حلب   ، إدلب", "حلب، إدلب", ("space_before_punct",)),
+        # space_runs / edge_spaces
+        ("حلب   إدلب", "حلب إدلب", ("space_runs",)),
+        ("  حلب إدلب ", "حلب إدلب", ("space_runs", "edge_spaces")),
+        (" ـ ", "ـ", ("edge_spaces",)),
+        # nfc
+        ("ا\u0653", "آ", ("nfc",)),
+        ("\u06c1\u0654", "\u06c2", ("nfc",)),
+        ("", "", ()),
+    ],
+)
+def test_exact(raw: str, text: str, fired: tuple[str, ...]) -> None:
+    assert clean(raw) == (text, fired)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'لـ "إدارة"',  # detached prefix before a quote
+        "لـ إدارة",
+        "حلب ـ إدلب",  # tatweel used as a dash
+        "ـحلب الـ",  # edge tatweels
+        "كبـَير",  # diacritic sits on the tatweel: not between two letters
+        "بـ٢٠٢٤",  # followed by a digit
+        "نص . نص",  # "." not final keeps its space
+        "( نص)",  # space after "(" kept
+        "ماذا ?",  # ASCII ? not in the list
+        "إِنَّ المَدِينَةَ الْكُبْرَى",  # diacritics
+        "أ إ آ ٱ ء ؤ ئ",  # hamza and alef forms
+        "على مستشفى",  # alef maqsura
+        "مدينة المدينه",  # ta marbuta vs heh
+        "١٢٣ ۱۲۳ 123 16.7",  # digits of every kind
+        "“نص” «نص» \"نص\" 'نص' ‘نص’",  # quote marks of any kind
+        "\u0600١٢\u06dd",  # Arabic number sign / end of ayah carry text
+        "\ufd3eنص\ufd3f \ufdfd \ufe73",  # presentation forms without decomposition
+        "\ue000\ufffd\ufffc",  # private use / replacement chars: not our business
+        *PROSE,
+    ],
+)
+def test_unchanged(text: str) -> None:
+    assert clean(text) == (text, ())
+
+
+def test_canonically_equivalent_inputs_clean_alike() -> None:
+    assert clean("ہ\u0654")[0] == clean("\u06c2")[0]
+    assert clean("ا\u0654")[0] == clean("أ")[0]
+
+
+def test_rules_names() -> None:
+    assert RULES == (
+        "presentation_forms",
+        "invisible_controls",
+        "control_chars",
+        "space_chars",
+        "persian_letters",
+        "tatweel",
+        "space_before_punct",
+        "space_runs",
+        "edge_spaces",
+        "nfc",
+    )
+
+
+def test_seed_file_clean_is_idempotent() -> None:
+    from pathlib import Path
+
+    seed = Path(__file__).resolve().parents[1] / "data" / "raw" / "000_356bbac04ad081bb.txt"
+    if not seed.exists():
+        pytest.skip("seed file not present")
+    for line in seed.read_text(encoding="utf-8").splitlines():
+        out, fired = clean(line)
+        assert set(fired) <= set(RULES)
+        assert clean(out) == (out, ())
+        assert not FORBIDDEN.search(out)
+
+
+# --- Unicode coverage of the tables ------------------------------------------
+def _code_points_to_scan() -> list[int]:
+    """Planes 0 and 1, the tag block and every noncharacter (surrogates skipped)."""
+    cps = [cp for cp in range(0x20000) if not 0xD800 <= cp <= 0xDFFF]
+    cps += list(range(0xE0000, 0xE0100))
+    cps += [plane * 0x10000 + low for plane in range(2, 17) for low in (0xFFFE, 0xFFFF)]
+    return cps
+
+
+def test_forbidden_class_matches_exactly_what_clean_changes() -> None:
+    assert FORBIDDEN_IN_CLEAN.startswith("[") and FORBIDDEN_IN_CLEAN.endswith("]")
+    for cp in _code_points_to_scan():
+        ch = chr(cp)
+        framed = "#" + ch + "#"
+        changed = clean(framed)[0] != unicodedata.normalize("NFC", framed)
+        assert changed == bool(FORBIDDEN.fullmatch(ch)), f"U+{cp:04X}"
+
+
+def test_every_format_char_is_classified() -> None:
+    """Each Cf is either deleted or one of the documented text-carrying marks."""
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if unicodedata.category(ch) != "Cf":
+            continue
+        out = clean("ب" + ch + "ب")[0]
+        if cp in _KEPT_FORMAT:
+            assert out == "ب" + ch + "ب", f"U+{cp:04X}"
+        else:
+            assert out == "بب", f"U+{cp:04X}"
+
+
+def test_every_space_becomes_one_plain_space() -> None:
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if ch.isspace():
+            assert clean("حلب" + ch + "إدلب")[0] == "حلب إدلب", f"U+{cp:04X}"
+
+
+# --- properties ---------------------------------------------------------------
+ARABIC_ALPHABET: list[str] = [
+    *"ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةىٱ",
+    "\u0640", *"\u064b\u064e\u0650\u0651\u0652\u0653\u0654\u0655\u0670",  # tatweel, diacritics
+    *" \t\x0b\x0c\x1c\x85\u00a0\u1680\u2000\u2003\u200a\u2028\u2029\u202f\u205f\u3000",  # spaces
+    *"،؛؟,:!)(.«»“”\"'?-",  # punctuation and quotes
+    *"\u06cc\u06a9\u06be\u06c1\u06c2",  # Persian look-alikes
+    *"\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2060\u2066\u2069\u061c\ufeff\u00ad",  # invisible
+    *"\x00\x07\x1b\x7f\x9f\u2061\u180e\u206a\ufff9\ufdd0\U0010ffff\U000e0041\u0600\u06dd",  # controls
+    *"١٢٣۴5",
+]
+PRESENTATION_ALPHABET: list[str] = [
+    *"\ufdfa\ufdfb\ufdfc\ufe70\ufe71\ufe72\ufe77\ufefb\ufbfc\ufb8e\ufbaa\ufba6\ufc5e\ufcf2",
+    *"\ufd3e\ufdfd\ufe73\ufe8d\ufeb3\ufef4",
+]
+arabic_text = st.text(alphabet=st.sampled_from(ARABIC_ALPHABET), max_size=40)
+arabic_with_forms = st.text(
+    alphabet=st.sampled_from(ARABIC_ALPHABET + PRESENTATION_ALPHABET) | st.characters(), max_size=40
+)
+any_text = st.one_of(st.text(), arabic_with_forms)
+
+
+def _assert_no_noise(out: str) -> None:
+    assert not FORBIDDEN.search(out)
+    assert "  " not in out
+    assert not out.startswith(" ") and not out.endswith(" ")
+    assert not any(" " + p in out for p in PUNCT_NO_SPACE_BEFORE)
+    assert not out.endswith(" .")
+    assert unicodedata.is_normalized("NFC", out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_idempotent(raw: str) -> None:
+    out, fired = clean(raw)
+    assert clean(out) == (out, ())
+    assert list(fired) == [name for name in RULES if name in fired]
+    assert (out == raw) == (fired == ())
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_no_noise_left(raw: str) -> None:
+    _assert_no_noise(clean(raw)[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_never_grows_without_presentation_forms(raw: str) -> None:
+    # NFC itself may lengthen a few characters (U+0344, Hebrew presentation
+    # forms, ...), so the bound for arbitrary text is the NFC of the input.
+    out = clean(raw)[0]
+    if not PRESENTATION.search(raw):
+        assert len(out) <= len(unicodedata.normalize("NFC", raw))
+
+
+@settings(max_examples=300, deadline=None)
+@given(arabic_text)
+def test_arabic_never_grows(raw: str) -> None:
+    assert len(clean(raw)[0]) <= len(raw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_canonical_equivalence(raw: str) -> None:
+    assert clean(unicodedata.normalize("NFD", raw))[0] == clean(raw)[0]
+
+
+# --- normalized_key ---------------------------------------------------------------
+KEY_FORBIDDEN = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640أإآٱىة\u0660-\u0669\u06f0-\u06f9]")
+
+
+def test_key_examples() -> None:
+    assert normalized_key('قال: "إنّ المدينةَ ١٢٣."') == "قال ان المدينه 123"
+    assert normalized_key("حلب،إدلب") == "حلب ادلب"  # punctuation never glues words
+    assert normalized_key("«حلب»—إدلب…") == "حلب ادلب"
+    assert normalized_key("۱۲۳ + $٤") == "123 4"  # symbols removed too
+    assert normalized_key("  ") == ""
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("إِنَّ المَدِينَةَ", "ان المدينة"),  # diacritics
+        ("أحمد إلى آخر ٱلله", "احمد الى اخر الله"),  # alef forms
+        ("مستشفى على", "مستشفي علي"),  # ى/ي
+        ("مدينة", "مدينه"),  # ة/ه
+        ("١٢٣ ۴۵۶", "123 456"),  # digits
+        ("قال: «نعم»، ثم؟", 'قال "نعم" ثم'),  # punctuation and quotes
+        ("كبيـر", "كبير"),  # tatweel
+    ],
+)
+def test_key_equivalences(a: str, b: str) -> None:
+    assert normalized_key(a) == normalized_key(b)
+
+
+def test_key_distinguishes_words() -> None:
+    assert normalized_key("حلب") != normalized_key("إدلب")
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_key_properties(raw: str) -> None:
+    assert normalized_key(normalized_key(raw)) == normalized_key(raw)
+    key = normalized_key(clean(raw)[0])
+    assert normalized_key(key) == key
+    assert not KEY_FORBIDDEN.search(key)
+    assert not any(unicodedata.category(ch)[0] in "PS" for ch in key)
+    assert "  " not in key and key == key.strip()

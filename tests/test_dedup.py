@@ -1,0 +1,74 @@
+import dataclasses
+
+from syria_news_ar.dedup import deduplicate, near_match, shingles
+from syria_news_ar.ingest import ingest
+from syria_news_ar.segment import segment
+
+from conftest import SEED
+
+LEAD = "خاض مقاتلو الإدارة يوم الاثنين معارك عنيفة على محاور القتال بريف حماة الشمالي مع تعزيز النظام لقواته شمال المدينة"
+LONG = "وعلى وقع التصعيد والمعارك الدائرة في البلاد وانهيار القوات كان دعا المسؤول " + LEAD
+
+
+def test_shingles() -> None:
+    assert shingles("abcdef", 5) == {"abcde", "bcdef"}
+    assert shingles("abc", 5) == {"abc"}
+
+
+def test_near_match_rules(params) -> None:
+    p = params.deduplicate
+    a, b = shingles(LEAD, 5), shingles(LEAD.replace("مقاتلو الإدارة", "الفصائل"), 5)
+    assert near_match(a, b, True, True, p) == "jaccard"
+    long = shingles(LONG, 5)
+    assert near_match(a, long, True, True, p) == "containment"
+    # the same containment with a heading (not a full paragraph) as the shorter side is no match
+    assert near_match(a, long, False, True, p) is None
+    assert near_match(a, shingles("نص مختلف تماما عن الخبر الأول ولا يشترك معه في شيء يذكر", 5), True, True, p) is None
+
+
+def test_deduplicate_small_source(write_source, params) -> None:
+    src = write_source(
+        "\n".join(
+            [
+                LEAD + ".",
+                "قالت الأمم المتحدة إنها تتابع بقلق تطورات الوضع الإنساني في الشمال السوري.",
+                LEAD + ".",  # exact duplicate
+                LEAD.replace("مقاتلو الإدارة", "الفصائل") + ".",  # near duplicate (Jaccard)
+                LONG + ".",  # contains line 1 wholly
+                "عنوان قصير",
+            ]
+        )
+    )
+    ing = ingest(src, params.ingest).table
+    seg = segment(ing, params.segment)
+    result = deduplicate(ing, seg.lines, params.deduplicate)
+    rows = result.table.to_pylist()
+    assert [r["first_line"] for r in rows] == [1, 2, 4, 5, 6]
+    keys = dict(zip(ing["line_number"].to_pylist(), ing["key_hash"].to_pylist()))
+    assert [r["paragraph_id"] for r in rows] == [keys[n] for n in (1, 2, 4, 5, 6)]
+    assert [r["near_duplicate_cluster"] for r in rows] == [keys[1], keys[2], keys[1], keys[1], keys[6]]
+    assert result.stats["exact_duplicate_lines"] == 1
+    assert result.stats["near_duplicate_clusters"] == 1
+    assert result.stats["near_duplicate_cluster_sizes"] == {"3": 1}
+
+
+def test_seed_examples_from_the_spec_are_near_duplicates(params) -> None:
+    """SPEC 6 names lines 22/78 and 162/196."""
+    ing = ingest(SEED, params.ingest).table
+    seg = segment(ing, params.segment)
+    rows = deduplicate(ing, seg.lines, params.deduplicate).table.to_pylist()
+    cluster_of_line = {r["first_line"]: r["near_duplicate_cluster"] for r in rows}
+    assert cluster_of_line[22] == cluster_of_line[78]
+    assert cluster_of_line[162] == cluster_of_line[196]
+    assert cluster_of_line[1] != cluster_of_line[10]
+
+
+def test_raising_the_threshold_splits_clusters(params) -> None:
+    ing = ingest(SEED, params.ingest).table
+    seg = segment(ing, params.segment)
+    strict = dataclasses.replace(params.deduplicate, jaccard_threshold=1.0, containment_threshold=1.0)
+    default = deduplicate(ing, seg.lines, params.deduplicate).stats
+    stats = deduplicate(ing, seg.lines, strict).stats
+    # only exact containments ("وكانت قالت ..." holding "قالت ...") survive thresholds of 1.0
+    assert set(stats["near_duplicate_pairs"]) == {"containment"}
+    assert stats["near_duplicate_clusters"] < default["near_duplicate_clusters"]

@@ -1,0 +1,34 @@
+from syria_news_ar.split import assign, document_groups
+
+RATIOS = {"train": 0.8, "validation": 0.1, "test": 0.1}
+
+
+def test_document_groups_join_shared_tokens() -> None:
+    pairs = [(0, "a"), (1, "b"), (2, "a"), (3, "c"), (3, "b"), (4, "d")]
+    assert document_groups(5, pairs) == [0, 1, 0, 1, 4]
+
+
+def test_assign_is_deterministic_and_seeded() -> None:
+    ids = [f"g{i}" for i in range(40)]
+    weights = [1 + i % 7 for i in range(40)]
+    a = assign(ids, weights, RATIOS, seed=1)
+    assert a == assign(ids, weights, RATIOS, seed=1)
+    assert a != assign(ids, weights, RATIOS, seed=2)
+    load = {s: sum(w for w, x in zip(weights, a) if x == s) for s in RATIOS}
+    total = sum(weights)
+    for s, r in RATIOS.items():
+        assert abs(load[s] / total - r) < 0.05
+
+
+def test_every_split_non_empty_with_three_groups() -> None:
+    out = assign(["x", "y", "z"], [50, 1, 1], RATIOS, seed=7)
+    assert sorted(out) == ["test", "train", "validation"]
+
+
+def test_every_split_non_empty_when_one_group_dominates() -> None:
+    out = assign([f"g{i}" for i in range(5)], [100, 1, 1, 1, 1], RATIOS, seed=3)
+    assert set(out) == set(RATIOS)
+
+
+def test_fewer_groups_than_splits() -> None:
+    assert assign(["only"], [10], RATIOS, seed=1) == ["train"]
