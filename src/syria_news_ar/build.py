@@ -15,7 +15,7 @@ import pyarrow as pa
 from . import paths
 from .card import write_card
 from .clean import normalized_key
-from .dedup import deduplicate
+from .deduplicate import deduplicate
 from .errors import ValidationFailed
 from .ids import content_id
 from .ingest import ingest

@@ -1,6 +1,6 @@
 import dataclasses
 
-from syria_news_ar.dedup import deduplicate, near_match, shingles
+from syria_news_ar.deduplicate import deduplicate, near_match, shingles
 from syria_news_ar.ingest import ingest
 from syria_news_ar.segment import segment
 

@@ -1,0 +1,408 @@
+"""Unit tests of syria_news_ar.ingest: line splitting with byte spans, the ledger's base table, bad input.
+
+Every expected value is written out by hand (line numbers, byte offsets, texts, rule names), so a
+change in behaviour shows up as a failing assertion, not as a silently updated expectation.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from syria_news_ar import params
+from syria_news_ar.errors import (
+    BadInputError,
+    EmptySourceError,
+    InvalidUtf8Error,
+    NoArabicTextError,
+    SourceNotFoundError,
+    Utf16Error,
+)
+from syria_news_ar.ingest import INGEST_SCHEMA, iter_raw_lines, ingest
+
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.fixture(scope="module")
+def ingest_params():
+    return params.load().ingest
+
+
+def write(tmp_path: Path, data: bytes, name: str = "source.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def raw_tuples(path: Path) -> list[tuple[int, int, int, bytes]]:
+    return [(line.number, line.start, line.end, line.data) for line in iter_raw_lines(path)]
+
+
+# --------------------------------------------------------------------------------------------
+# iter_raw_lines
+# --------------------------------------------------------------------------------------------
+
+RAW_CASES = {
+    "lf_final_newline": (b"ab\ncde\n", [(1, 0, 2, b"ab"), (2, 3, 6, b"cde")]),
+    "lf_no_final_newline": (b"ab\ncde", [(1, 0, 2, b"ab"), (2, 3, 6, b"cde")]),
+    "crlf_final_newline": (b"ab\r\ncde\r\n", [(1, 0, 2, b"ab"), (2, 4, 7, b"cde")]),
+    "crlf_no_final_newline": (b"ab\r\ncde", [(1, 0, 2, b"ab"), (2, 4, 7, b"cde")]),
+    "lone_cr": (b"ab\rcde\r", [(1, 0, 2, b"ab"), (2, 3, 6, b"cde")]),
+    "lone_cr_no_final": (b"ab\rcde", [(1, 0, 2, b"ab"), (2, 3, 6, b"cde")]),
+    "mixed_endings": (
+        b"a\r\nb\rc\nd\r\n\r\ne",
+        [(1, 0, 1, b"a"), (2, 3, 4, b"b"), (3, 5, 6, b"c"), (4, 7, 8, b"d"), (5, 10, 10, b""), (6, 12, 13, b"e")],
+    ),
+    # LF followed by CR is two line ends (an empty line between), never one.
+    "lf_then_cr": (b"a\n\rb", [(1, 0, 1, b"a"), (2, 2, 2, b""), (3, 3, 4, b"b")]),
+    # CR followed by CRLF: an empty line, then the CRLF pair is one end.
+    "cr_then_crlf": (b"a\r\r\nb", [(1, 0, 1, b"a"), (2, 2, 2, b""), (3, 4, 5, b"b")]),
+    "single_line_no_newline": (b"x", [(1, 0, 1, b"x")]),
+    "single_newline_is_one_blank_line": (b"\n", [(1, 0, 0, b"")]),
+    "blank_and_whitespace_lines": (
+        b"\n  \n\t\n\nz\n",
+        [(1, 0, 0, b""), (2, 1, 3, b"  "), (3, 4, 5, b"\t"), (4, 6, 6, b""), (5, 7, 8, b"z")],
+    ),
+    "bom_lf": (BOM + b"ab\ncd\n", [(1, 3, 5, b"ab"), (2, 6, 8, b"cd")]),
+    "bom_crlf": (BOM + b"ab\r\ncd\r\n", [(1, 3, 5, b"ab"), (2, 7, 9, b"cd")]),
+    "bom_then_blank_line": (BOM + b"\nab", [(1, 3, 3, b""), (2, 4, 6, b"ab")]),
+    # A BOM that is not at the start is data, not stripped.
+    "bom_only_at_start_is_dropped": (BOM + b"a\n" + BOM + b"b", [(1, 3, 4, b"a"), (2, 5, 9, BOM + b"b")]),
+    "arabic_multibyte": (
+        "سوريا\nحلب\n".encode(),
+        [(1, 0, 10, "سوريا".encode()), (2, 11, 17, "حلب".encode())],
+    ),
+}
+
+
+@pytest.mark.parametrize("data,expected", list(RAW_CASES.values()), ids=list(RAW_CASES))
+def test_iter_raw_lines_exact_spans(tmp_path, data, expected):
+    path = write(tmp_path, data)
+    got = raw_tuples(path)
+    assert got == expected
+    # Spans always slice the file back to the line's bytes.
+    for _, start, end, line_bytes in got:
+        assert data[start:end] == line_bytes
+
+
+@pytest.mark.parametrize(
+    "separator",
+    ["\u2028", "\u2029", "\u0085", "\x0c", "\x0b", "\x1c", "\x1d", "\x1e"],
+    ids=["U+2028", "U+2029", "U+0085", "form_feed", "vertical_tab", "U+001C", "U+001D", "U+001E"],
+)
+def test_iter_raw_lines_does_not_split_on_unicode_separators(tmp_path, separator):
+    first = f"حلب{separator}دمشق".encode()
+    data = first + b"\n" + "إدلب".encode()
+    path = write(tmp_path, data)
+    assert raw_tuples(path) == [
+        (1, 0, len(first), first),
+        (2, len(first) + 1, len(data), "إدلب".encode()),
+    ]
+    # str.splitlines would have split these: make sure the case is meaningful.
+    assert len(first.decode().splitlines()) == 2
+
+
+def test_iter_raw_lines_all_separators_in_one_line(tmp_path):
+    line = "أ\u2028ب\u0085ج\x0cد".encode()
+    path = write(tmp_path, line + b"\n")
+    assert raw_tuples(path) == [(1, 0, 12, line)]
+
+
+# --------------------------------------------------------------------------------------------
+# ingest: the table
+# --------------------------------------------------------------------------------------------
+
+MIXED_LINES = [
+    "دمشق - أعلنت وزارة الصحة السورية اليوم عن افتتاح مستشفى جديد في ريف دمشق.",  # 1 text
+    "",  # 2 blank
+    "  \t ",  # 3 whitespace only -> blank
+    "\u00a0\u200b\u00a0",  # 4 NBSP / ZWSP only -> blank
+    "https://example.com/news/2024/12/03/article-123",  # 5 url
+    "© 2024 جميع الحقوق محفوظة",  # 6 boilerplate
+    "<div class='x'>",  # 7 markup
+    "The ministry announced a new hospital in rural Damascus.",  # 8 not Arabic
+    "قالت المصادر إن الوضع فی المدینة هادئ تماما.",  # 9 Persian yeh (x2)
+    "أعلنت المحافظة عن خطة جديدة لإعادة تأهيل شبكة المياه.",  # 10
+    "اعلنت المحافظة عن خطة جديده لاعادة تأهيل شبكة المياه",  # 11 same key as 10
+    "  وقال المتحدث ، إن الوضع مستقر\u00a0في المدينة  ",  # 12 several spacing rules
+]
+
+# line_number, status, reason, text, cleaning
+MIXED_EXPECTED = [
+    (1, "text", None, MIXED_LINES[0], []),
+    (2, "blank", None, None, []),
+    (3, "blank", None, None, []),
+    (4, "blank", None, None, []),
+    (5, "rejected", "url", None, []),
+    (6, "rejected", "boilerplate", None, []),
+    (7, "rejected", "markup", None, []),
+    (8, "rejected", "not_arabic", None, []),
+    (9, "text", None, "قالت المصادر إن الوضع في المدينة هادئ تماما.", ["persian_letters"]),
+    (10, "text", None, MIXED_LINES[9], []),
+    (11, "text", None, MIXED_LINES[10], []),
+    (12, "text", None, "وقال المتحدث، إن الوضع مستقر في المدينة", ["space_chars", "space_before_punct", "space_runs", "edge_spaces"]),
+]
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory, ingest_params):
+    data = ("\n".join(MIXED_LINES) + "\n").encode("utf-8")
+    path = tmp_path_factory.mktemp("mixed") / "ingest_mixed.txt"
+    path.write_bytes(data)
+    return data, ingest(path, ingest_params)
+
+
+def test_ingest_schema(mixed):
+    _, result = mixed
+    assert result.table.schema == INGEST_SCHEMA
+    assert result.table.num_rows == len(MIXED_LINES)
+
+
+def test_ingest_rows_status_reason_text_cleaning(mixed):
+    _, result = mixed
+    rows = result.table.to_pylist()
+    got = [(r["line_number"], r["status"], r["reason"], r["text"], r["cleaning"]) for r in rows]
+    assert got == MIXED_EXPECTED
+
+
+def test_ingest_exact_byte_spans(mixed):
+    data, result = mixed
+    rows = result.table.to_pylist()
+    spans = [(r["byte_start"], r["byte_end"]) for r in rows]
+    assert spans == [
+        (0, 131), (132, 132), (133, 137), (138, 145), (146, 193), (194, 236),
+        (237, 252), (253, 309), (310, 390), (391, 488), (489, 585), (586, 664),
+    ]
+    assert len(data) == 665  # the last line's "\n" is not part of any span
+
+
+def test_ingest_spans_and_hashes_match_the_file(mixed):
+    data, result = mixed
+    for row, line in zip(result.table.to_pylist(), MIXED_LINES, strict=True):
+        raw = line.encode("utf-8")
+        assert data[row["byte_start"] : row["byte_end"]] == raw
+        assert row["raw_sha256"] == hashlib.sha256(raw).hexdigest()
+    # The empty line hashes to the SHA-256 of no bytes.
+    assert result.table.to_pylist()[1]["raw_sha256"] == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def test_ingest_key_hash(mixed):
+    _, result = mixed
+    keys = result.table.column("key_hash").to_pylist()
+    # Only text lines carry a key hash.
+    assert [k is None for k in keys] == [False, True, True, True, True, True, True, True, False, False, False, False]
+    text_keys = [k for k in keys if k is not None]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", k) for k in text_keys)
+    # Lines 10 and 11 differ in text (alef hamza, ta marbuta, final period) but not in key.
+    assert keys[9] == keys[10]
+    # Every other text line has its own key.
+    assert len({keys[0], keys[8], keys[9], keys[11]}) == 4
+
+
+def test_ingest_rule_counts(mixed):
+    _, result = mixed
+    assert result.rule_counts == {
+        "presentation_forms": 0,
+        "invisible_controls": 0,  # the ZWSP sat on a blank line: blank lines count nothing
+        "control_chars": 0,
+        "space_chars": 1,
+        "persian_letters": 1,
+        "tatweel": 0,
+        "space_before_punct": 1,
+        "space_runs": 1,
+        "edge_spaces": 1,
+        "nfc": 0,
+    }
+
+
+def test_ingest_rejected_lines_do_not_count_rules(tmp_path, ingest_params):
+    # A rejected line with Persian letters and odd spacing: its rules are not counted.
+    data = "خبر عاجل من دمشق اليوم عن الوضع\n  <b>  فی  </b>  \n".encode()
+    result = ingest(write(tmp_path, data), ingest_params)
+    rows = result.table.to_pylist()
+    assert [(r["status"], r["reason"], r["cleaning"]) for r in rows] == [
+        ("text", None, []),
+        ("rejected", "markup", []),
+    ]
+    assert sum(result.rule_counts.values()) == 0
+
+
+def test_ingest_bom_crlf_spans(tmp_path, ingest_params):
+    lines = ["أعلنت وزارة الصحة السورية افتتاح مستشفى جديد.", "", "وقالت الوزارة إن المستشفى يضم مئة سرير."]
+    data = BOM + "\r\n".join(lines).encode() + b"\r\n"
+    result = ingest(write(tmp_path, data), ingest_params)
+    rows = result.table.to_pylist()
+    b1, b3 = len(lines[0].encode()), len(lines[2].encode())
+    assert [(r["line_number"], r["byte_start"], r["byte_end"], r["status"]) for r in rows] == [
+        (1, 3, 3 + b1, "text"),
+        (2, 3 + b1 + 2, 3 + b1 + 2, "blank"),
+        (3, 3 + b1 + 4, 3 + b1 + 4 + b3, "text"),
+    ]
+    assert rows[0]["text"] == lines[0]  # no BOM, no CR in the text
+    assert rows[0]["cleaning"] == []
+    for r in rows:
+        assert r["raw_sha256"] == hashlib.sha256(data[r["byte_start"] : r["byte_end"]]).hexdigest()
+
+
+def test_ingest_line_separator_inside_line_is_cleaned_not_split(tmp_path, ingest_params):
+    data = "أعلنت وزارة الصحة\u2028افتتاح مستشفى جديد\x0cفي ريف دمشق\n".encode()
+    result = ingest(write(tmp_path, data), ingest_params)
+    rows = result.table.to_pylist()
+    assert len(rows) == 1
+    assert rows[0]["text"] == "أعلنت وزارة الصحة افتتاح مستشفى جديد في ريف دمشق"
+    assert rows[0]["cleaning"] == ["space_chars"]
+    assert (rows[0]["byte_start"], rows[0]["byte_end"]) == (0, len(data) - 1)
+
+
+# --------------------------------------------------------------------------------------------
+# ingest: bad input
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("prefix", [b"", BOM], ids=["no_bom", "bom"])
+def test_invalid_utf8_line_and_offset(tmp_path, ingest_params, prefix):
+    line1 = "سطر أول عربي".encode()
+    line2 = b"abc"
+    head = "مرحبا ".encode()
+    data = prefix + line1 + b"\n" + line2 + b"\n" + head + b"\xff" + "باقي السطر".encode() + b"\n"
+    offset = len(prefix) + len(line1) + 1 + len(line2) + 1 + len(head)
+    assert data[offset] == 0xFF
+    path = write(tmp_path, data, "ingest_bad_utf8.txt")
+    with pytest.raises(InvalidUtf8Error) as info:
+        ingest(path, ingest_params)
+    err = info.value
+    assert err.line_number == 3
+    assert err.byte_offset == offset
+    message = str(err)
+    assert "ingest_bad_utf8.txt" in message
+    assert "line 3" in message
+    assert f"byte {offset}" in message
+    assert "\n" not in message
+
+
+def test_invalid_utf8_truncated_sequence_at_line_end(tmp_path, ingest_params):
+    # A lone lead byte (first byte of "ع") right before the newline.
+    line1 = "خبر عاجل".encode()
+    data = line1 + b"\n" + "حلب".encode() + b"\xd8" + b"\n"
+    offset = len(line1) + 1 + len("حلب".encode())
+    with pytest.raises(InvalidUtf8Error) as info:
+        ingest(write(tmp_path, data), ingest_params)
+    assert (info.value.line_number, info.value.byte_offset) == (2, offset)
+
+
+def test_invalid_utf8_after_many_good_lines(tmp_path, ingest_params):
+    good = "أعلنت وزارة الصحة السورية افتتاح مستشفى جديد.\n".encode()
+    data = good * 1000 + b"\xc0\xaf\n"  # overlong encoding of "/"
+    with pytest.raises(InvalidUtf8Error) as info:
+        ingest(write(tmp_path, data), ingest_params)
+    assert (info.value.line_number, info.value.byte_offset) == (1001, len(good) * 1000)
+
+
+ARABIC_TEXT = (
+    "دمشق - أعلنت وزارة الصحة السورية اليوم عن افتتاح مستشفى جديد في ريف دمشق.\n"
+    "وأضافت الوزارة أن المستشفى يضم مئة سرير ويخدم أكثر من خمسين ألف نسمة.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xff\xfe" + ARABIC_TEXT.encode("utf-16-le"),
+        b"\xfe\xff" + ARABIC_TEXT.encode("utf-16-be"),
+        ARABIC_TEXT.encode("utf-16"),  # Python's codec writes the platform BOM
+        ARABIC_TEXT.encode("utf-16-le"),  # no BOM
+        ARABIC_TEXT.encode("utf-16-be"),  # no BOM
+        "Damascus hospital news\n".encode("utf-16-le"),  # no BOM, mostly ASCII
+    ],
+    ids=["le_bom", "be_bom", "utf16_codec_bom", "le_no_bom_arabic", "be_no_bom_arabic", "le_no_bom_ascii"],
+)
+def test_utf16_is_refused(tmp_path, ingest_params, data):
+    path = write(tmp_path, data, "ingest_utf16.txt")
+    with pytest.raises(Utf16Error) as info:
+        ingest(path, ingest_params)
+    assert "ingest_utf16.txt" in str(info.value)
+    assert "UTF-16" in str(info.value)
+
+
+@pytest.mark.parametrize("data", [b"", BOM], ids=["empty", "bom_only"])
+def test_empty_source(tmp_path, ingest_params, data):
+    path = write(tmp_path, data, "ingest_empty.txt")
+    with pytest.raises(EmptySourceError) as info:
+        ingest(path, ingest_params)
+    assert "ingest_empty.txt" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "data,n_lines",
+    [
+        (b"\n\n  \n", 3),
+        (b"The ministry announced a new hospital.\n\nhttps://example.com/a\n", 3),
+        (BOM + "\u00a0\n© 2024 جميع الحقوق محفوظة\n<p>\n".encode(), 3),
+    ],
+    ids=["blank_only", "english_blank_url", "nbsp_boilerplate_markup"],
+)
+def test_no_arabic_text(tmp_path, ingest_params, data, n_lines):
+    path = write(tmp_path, data, "ingest_no_arabic.txt")
+    with pytest.raises(NoArabicTextError) as info:
+        ingest(path, ingest_params)
+    message = str(info.value)
+    assert "ingest_no_arabic.txt" in message
+    assert f"none of its {n_lines} lines" in message
+
+
+def test_missing_source(tmp_path, ingest_params):
+    path = tmp_path / "ingest_does_not_exist.txt"
+    with pytest.raises(SourceNotFoundError) as info:
+        ingest(path, ingest_params)
+    assert str(path) in str(info.value)
+
+
+def test_bad_input_errors_exit_2():
+    for cls in (InvalidUtf8Error, Utf16Error, EmptySourceError, NoArabicTextError, SourceNotFoundError):
+        assert issubclass(cls, BadInputError)
+        assert cls.exit_code == 2
+
+
+# --------------------------------------------------------------------------------------------
+# ingest: a very long line
+# --------------------------------------------------------------------------------------------
+
+def test_very_long_line_is_not_truncated(tmp_path, ingest_params):
+    sentence = "وأكد أن الأزمة السورية تظل واحدة من أشد الأزمات الإنسانية حدة في العالم."
+    reps = 300_000 // len(sentence.encode()) + 1
+    long_line = " ".join([sentence] * reps)
+    long_bytes = long_line.encode()
+    assert len(long_bytes) > 300_000
+    first, last = "خبر قصير في أول الملف عن حلب.", "خبر قصير في آخر الملف عن دمشق."
+    data = (first + "\n" + long_line + "\n" + last + "\n").encode()
+    result = ingest(write(tmp_path, data), ingest_params)
+    rows = result.table.to_pylist()
+    assert [r["line_number"] for r in rows] == [1, 2, 3]
+    row = rows[1]
+    start = len(first.encode()) + 1
+    assert (row["byte_start"], row["byte_end"]) == (start, start + len(long_bytes))
+    assert row["byte_end"] - row["byte_start"] == len(long_bytes)
+    assert row["status"] == "text"
+    assert row["cleaning"] == []
+    assert len(row["text"]) == len(long_line)
+    assert row["text"] == long_line
+    assert row["raw_sha256"] == hashlib.sha256(long_bytes).hexdigest()
+    assert rows[2]["text"] == last
+    assert rows[2]["byte_start"] == start + len(long_bytes) + 1
+
+
+def test_very_long_line_with_noise_is_cleaned_whole(tmp_path, ingest_params):
+    sentence = "قالت المصادر إن الوضع فی المدینة هادئ ،"  # Persian yeh + space before comma
+    cleaned_sentence = "قالت المصادر إن الوضع في المدينة هادئ،"
+    reps = 300_000 // len(sentence.encode()) + 1
+    long_line = " ".join([sentence] * reps)
+    data = long_line.encode() + b"\n"
+    result = ingest(write(tmp_path, data), ingest_params)
+    row = result.table.to_pylist()[0]
+    expected = " ".join([cleaned_sentence] * reps)
+    assert (row["byte_start"], row["byte_end"]) == (0, len(data) - 1)
+    assert len(row["text"]) == len(expected)
+    assert row["text"] == expected
+    assert row["cleaning"] == ["persian_letters", "space_before_punct"]
+    assert result.rule_counts["persian_letters"] == 1
