@@ -59,6 +59,10 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("dir", metavar="DIR", help="dataset folder (as written by build)")
     v.add_argument("--source", metavar="FILE", help="the raw source, to re-hash every ledger byte span")
     v.set_defaults(func=cmd_validate)
+    # --- publish subcommand (owned by publish.py) ---
+    # --- end publish ---
+    # --- DVC stage subcommands ---
+    # --- end DVC stage subcommands ---
     return p
 
 
