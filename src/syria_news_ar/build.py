@@ -20,6 +20,7 @@ from .errors import ValidationFailed
 from .ids import content_id
 from .ingest import ingest
 from .params import Params
+from .plots import write_plots
 from .records import Records, assemble
 from .segment import segment
 from .split import assign, document_groups
@@ -87,6 +88,24 @@ def write_all(out_dir: Path, records: Records, doc_split: list[str]) -> dict[str
     return sizes
 
 
+def split_and_assemble(
+    ingested: pa.Table, seg_lines: pa.Table, seg_documents: pa.Table, dedup: pa.Table, params: Params
+) -> tuple[Records, list[str], dict[str, Any]]:
+    """Records of every config and the split of every document (step 4 before writing)."""
+    records = assemble(ingested, seg_lines, seg_documents, dedup)
+    doc_split, stats = split_documents(records, params)
+    return records, doc_split, stats
+
+
+def write_plot_data(plots_dir: Path, records: Records, doc_split: list[str]) -> None:
+    write_plots(
+        plots_dir,
+        records.paragraphs["n_chars"],
+        records.paragraphs["n_sentences"],
+        [doc_split[d] for d in records.paragraph_doc],
+    )
+
+
 def build(source: Path, out_dir: Path, params: Params, metrics_dir: Path | None = None) -> dict[str, Any]:
     """Run every step; the output folder (and metrics) change only if all of them succeed."""
     t0 = time.perf_counter()
@@ -103,8 +122,7 @@ def build(source: Path, out_dir: Path, params: Params, metrics_dir: Path | None 
     t = lap("segment", t)
     dedup = deduplicate(ingested.table, seg.lines, params.deduplicate)
     t = lap("deduplicate", t)
-    records = assemble(ingested.table, seg.lines, seg.documents, dedup.table)
-    doc_split, split_stats = split_documents(records, params)
+    records, doc_split, split_stats = split_and_assemble(ingested.table, seg.lines, seg.documents, dedup.table, params)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
@@ -115,16 +133,17 @@ def build(source: Path, out_dir: Path, params: Params, metrics_dir: Path | None 
         t = lap("validate", t)
         if not report.ok:
             raise ValidationFailed(report.lines())
-        write_card(tmp, params.dataset.pretty_name)
+        metrics = collect_metrics(ingested, seg, dedup, split_stats, sizes, report.checked)
+        write_card(tmp, params, metrics)
         lap("card", t)
         _replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    metrics = collect_metrics(ingested, seg, dedup, split_stats, sizes, report.checked)
     timings["total"] = round(time.perf_counter() - t0, 3)
     if metrics_dir is not None:
         write_metrics(metrics_dir, metrics)
+        write_plot_data(metrics_dir / "plots", records, doc_split)
     return {**metrics, "timings_s": timings}
 
 
@@ -140,38 +159,21 @@ def _replace_dir(new: Path, target: Path) -> None:
 
 
 def collect_metrics(ingested, seg, dedup, split_stats, sizes, checks) -> dict[str, Any]:  # noqa: ANN001
-    status = Counter(ingested.table["status"].to_pylist())
-    seg_lines = seg.lines.to_pydict()
-    first_kinds = Counter(k for k, f in zip(seg_lines["kind"], seg_lines["first_occurrence"]) if f)
-    reasons = Counter(r for r in ingested.table["reason"].to_pylist() if r)
-    dates = [d for d in seg.documents["date"].to_pylist() if d]
     return {
-        "ingest": {
-            "lines": ingested.table.num_rows,
-            "lines_by_status": {
-                "kept": dedup.stats["distinct_paragraphs"],
-                "duplicate": dedup.stats["exact_duplicate_lines"],
-                "blank": status.get("blank", 0),
-                "rejected": status.get("rejected", 0),
-            },
-            "rejected_by_reason": dict(sorted(reasons.items())),
-            "cleaning_rules": ingested.rule_counts,
-        },
-        "segment": {
-            "paragraphs": first_kinds.get("paragraph", 0),
-            "headings": first_kinds.get("heading", 0),
-            "documents": seg.documents.num_rows,
-            "documents_with_date": len(dates),
-            "start_cues": dict(sorted(Counter(c for c in seg_lines["start_cue"] if c).items())),
-            "sentences": sum(len(s) for s in seg_lines["sentence_starts"]),
-        },
+        "ingest": ingested.metrics(),
+        "segment": seg.metrics(),
         "deduplicate": dedup.stats,
         "split": {**split_stats, "sizes": sizes},
         "validate": {"checks": len(checks), "failed": 0},
     }
 
 
+def write_json(path: Path, values: dict[str, Any]) -> None:
+    """Deterministic JSON (sorted keys, UTF-8, trailing newline) so committed metrics diff cleanly."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(values, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
 def write_metrics(metrics_dir: Path, metrics: dict[str, Any]) -> None:
-    metrics_dir.mkdir(parents=True, exist_ok=True)
     for step, values in metrics.items():
-        (metrics_dir / f"{step}.json").write_text(json.dumps(values, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        write_json(paths.metrics_file(step, metrics_dir), values)

@@ -58,7 +58,8 @@ def card_yaml(out_dir: Path, pretty_name: str) -> dict[str, Any]:
     }
 
 
-def write_card(out_dir: Path, pretty_name: str) -> None:
+def write_card(out_dir: Path, params: Any, metrics: dict[str, dict]) -> None:
+    pretty_name = params.dataset.pretty_name
     meta = yaml.safe_dump(card_yaml(out_dir, pretty_name), allow_unicode=True, sort_keys=False, width=1000)
     body = f"# {pretty_name}\n\nArabic news paragraphs about Syria, 27 November to 3 December 2024.\n"
     (out_dir / "README.md").write_text(f"---\n{meta}---\n\n{body}", encoding="utf-8")

@@ -37,6 +37,49 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stage(args: argparse.Namespace) -> int:
+    from . import stages
+
+    params = params_mod.load(Path(args.params))
+    if args.command == "ingest":
+        stages.stage_ingest(Path(args.source), params)
+    elif args.command == "segment":
+        stages.stage_segment(params)
+    elif args.command == "deduplicate":
+        stages.stage_deduplicate(params)
+    elif args.command == "split":
+        stages.stage_split(params, Path(args.out))
+    elif args.command == "card":
+        from .card import write_card
+
+        write_card(Path(args.dir), params, stages.load_metrics(Path(args.metrics_dir)))
+    return 0
+
+
+STAGE_HELP = {
+    "ingest": "DVC stage 1: read + clean SOURCE into data/interim/ingest.parquet and metrics/ingest.json",
+    "segment": "DVC stage 2: headings, sentences, articles and dates into data/interim/{segment,documents}.parquet",
+    "deduplicate": "DVC stage 3: exact and near-duplicate clusters into data/interim/deduplicate.parquet",
+    "split": "DVC stage 4: leakage-free splits; writes DIR/data/ Parquet, metrics/split.json and metrics/plots/",
+    "card": "DVC stage 6: the dataset card and its companions in DIR, from the Parquet and metrics/",
+}
+
+
+def add_stage_parsers(sub: argparse._SubParsersAction) -> None:
+    """One subcommand per DVC stage; paths default to the project layout (paths.py)."""
+    for name, help_text in STAGE_HELP.items():
+        s = sub.add_parser(name, help=help_text, description=help_text)
+        if name == "ingest":
+            s.add_argument("source", metavar="SOURCE", nargs="?", default=str(paths.SOURCE), help="raw text file")
+        if name == "split":
+            s.add_argument("--out", default=str(paths.DATASET), metavar="DIR", help="dataset folder (default: dataset)")
+        if name == "card":
+            s.add_argument("dir", metavar="DIR", nargs="?", default=str(paths.DATASET), help="dataset folder")
+            s.add_argument("--metrics-dir", default=str(paths.METRICS), metavar="DIR", help="step metrics (default: metrics)")
+        s.add_argument("--params", default=str(paths.PARAMS), metavar="FILE", help="params file (default: params.yaml)")
+        s.set_defaults(func=cmd_stage)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="syria-news-ar",
@@ -62,6 +105,7 @@ def parser() -> argparse.ArgumentParser:
     # --- publish subcommand (owned by publish.py) ---
     # --- end publish ---
     # --- DVC stage subcommands ---
+    add_stage_parsers(sub)
     # --- end DVC stage subcommands ---
     return p
 

@@ -118,6 +118,23 @@ class IngestResult:
     table: pa.Table
     rule_counts: dict[str, int]
 
+    def metrics(self) -> dict[str, object]:
+        """Line counts by ledger status (kept = first occurrence of a key), reasons, rule counts."""
+        status = Counter(self.table["status"].to_pylist())
+        keys = [k for k in self.table["key_hash"].to_pylist() if k is not None]
+        kept = len(set(keys))
+        return {
+            "lines": self.table.num_rows,
+            "lines_by_status": {
+                "kept": kept,
+                "duplicate": len(keys) - kept,
+                "blank": status.get(STATUS_BLANK, 0),
+                "rejected": status.get(STATUS_REJECTED, 0),
+            },
+            "rejected_by_reason": dict(sorted(Counter(r for r in self.table["reason"].to_pylist() if r).items())),
+            "cleaning_rules": self.rule_counts,
+        }
+
 
 def ingest(path: Path, params: IngestParams) -> IngestResult:
     """Read, clean and classify every line; raise a BadInputError before anything is written."""

@@ -28,3 +28,15 @@ def parquet_relpath(config: str, split: str) -> str:
 
 def schema_path(config: str) -> Path:
     return SCHEMAS / f"{config}.schema.json"
+
+# DVC stage intermediates (git-ignored DVC outs) and committed metrics
+INTERIM_INGEST = INTERIM / "ingest.parquet"
+INTERIM_SEGMENT = INTERIM / "segment.parquet"
+INTERIM_DOCUMENTS = INTERIM / "documents.parquet"
+INTERIM_DEDUPLICATE = INTERIM / "deduplicate.parquet"
+PLOTS = METRICS / "plots"
+SOURCE = RAW_DIR / "000_356bbac04ad081bb.txt"
+
+
+def metrics_file(step: str, metrics_dir: Path = METRICS) -> Path:
+    return metrics_dir / f"{step}.json"

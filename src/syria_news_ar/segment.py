@@ -8,6 +8,7 @@ text that already appeared earlier, i.e. a background paragraph copied from an e
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -94,6 +95,18 @@ def start_cue(text: str) -> str | None:
 class SegmentResult:
     lines: pa.Table  # one row per text line (SEGMENT_SCHEMA)
     documents: pa.Table  # one row per document (DOCUMENT_SCHEMA)
+
+    def metrics(self) -> dict[str, object]:
+        first = self.lines.filter(self.lines["first_occurrence"])
+        kinds = Counter(first["kind"].to_pylist())
+        return {
+            "paragraphs": kinds.get(KIND_PARAGRAPH, 0),
+            "headings": kinds.get(KIND_HEADING, 0),
+            "documents": self.documents.num_rows,
+            "documents_with_date": sum(1 for d in self.documents["date"].to_pylist() if d),
+            "start_cues": dict(sorted(Counter(c for c in self.lines["start_cue"].to_pylist() if c).items())),
+            "sentences": sum(len(s) for s in first["sentence_starts"].to_pylist()),
+        }
 
 
 def segment(ingested: pa.Table, params: SegmentParams) -> SegmentResult:
