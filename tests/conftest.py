@@ -10,7 +10,9 @@ from syria_news_ar import params as params_mod
 from syria_news_ar import paths
 from syria_news_ar.build import build
 
-SEED = paths.RAW_DIR / "000_356bbac04ad081bb.txt"
+# workspace paths (params.yaml, data/) are relative to the project root, as under DVC
+os.chdir(paths.ROOT)
+SEED = paths.ROOT / paths.SOURCE
 
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

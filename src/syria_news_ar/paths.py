@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# Code-owned assets live beside the code (the checkout the package is installed from) ...
 ROOT = Path(__file__).resolve().parents[2]
-PARAMS = ROOT / "params.yaml"
 SCHEMAS = ROOT / "schemas"
-RAW_DIR = ROOT / "data" / "raw"
-INTERIM = ROOT / "data" / "interim"
-DATASET = ROOT / "dataset"
-METRICS = ROOT / "metrics"
+VALIDATION = ROOT / "validation"
+# ... while the workspace (params, data, outputs) is relative to the working directory, as DVC
+# runs every stage from the project root: a copy of the project then works on its own files.
+PARAMS = Path("params.yaml")
+RAW_DIR = Path("data") / "raw"
+INTERIM = Path("data") / "interim"
+DATASET = Path("dataset")
+METRICS = Path("metrics")
 
 CONFIGS: tuple[str, ...] = ("paragraphs", "sentences", "documents", "lines")
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
