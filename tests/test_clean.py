@@ -159,12 +159,15 @@ def _code_points_to_scan() -> list[int]:
 
 
 def test_forbidden_class_matches_exactly_what_clean_changes() -> None:
+    """Every single character: changed iff forbidden, and never leaves noise."""
     assert FORBIDDEN_IN_CLEAN.startswith("[") and FORBIDDEN_IN_CLEAN.endswith("]")
     for cp in _code_points_to_scan():
         ch = chr(cp)
         framed = "#" + ch + "#"
-        changed = clean(framed)[0] != unicodedata.normalize("NFC", framed)
-        assert changed == bool(FORBIDDEN.fullmatch(ch)), f"U+{cp:04X}"
+        out = clean(framed)[0]
+        assert (out != unicodedata.normalize("NFC", framed)) == bool(FORBIDDEN.fullmatch(ch)), f"U+{cp:04X}"
+        assert not FORBIDDEN.search(out), f"U+{cp:04X} leaves noise"
+        assert clean(out) == (out, ()), f"U+{cp:04X} not idempotent"
 
 
 def test_every_format_char_is_classified() -> None:
@@ -281,6 +284,11 @@ def test_key_examples() -> None:
 )
 def test_key_equivalences(a: str, b: str) -> None:
     assert normalized_key(a) == normalized_key(b)
+
+
+def test_no_punctuation_or_symbols_beyond_plane_1() -> None:
+    """normalized_key only scans planes 0-1 for P*/S*; keep that assumption honest."""
+    assert not [cp for cp in range(0x20000, 0x110000) if unicodedata.category(chr(cp))[0] in "PS"]
 
 
 def test_key_distinguishes_words() -> None:
