@@ -106,8 +106,9 @@ def test_iter_raw_lines_does_not_split_on_unicode_separators(tmp_path, separator
 
 def test_iter_raw_lines_all_separators_in_one_line(tmp_path):
     line = "أ\u2028ب\u0085ج\x0cد".encode()
+    assert len(line) == 14  # أ(2) U+2028(3) ب(2) U+0085(2) ج(2) FF(1) د(2)
     path = write(tmp_path, line + b"\n")
-    assert raw_tuples(path) == [(1, 0, 12, line)]
+    assert raw_tuples(path) == [(1, 0, 14, line)]
 
 
 # --------------------------------------------------------------------------------------------

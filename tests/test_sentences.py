@@ -130,8 +130,8 @@ def test_abbreviation_constant() -> None:
     assert "إلخ" not in ABBREVIATIONS
 
 
-def test_long_text_is_fast() -> None:
-    # Pathological tokens (long dot runs) must not make the scan quadratic.
+def test_long_text_with_dot_runs() -> None:
+    # Pathological tokens (long dot runs) are handled (speed is measured in benchmarks/).
     text = ("." * 50_000 + "x ") * 4 + " ".join([NEWS_PARAGRAPH] * 200)
     spans = sentence_spans(text)
     assert len(spans) >= 400
