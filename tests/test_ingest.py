@@ -23,11 +23,12 @@ from syria_news_ar.errors import (
 from syria_news_ar.ingest import INGEST_SCHEMA, iter_raw_lines, ingest
 
 BOM = b"\xef\xbb\xbf"
+PARAMS_FILE = Path(__file__).resolve().parents[1] / "params.yaml"
 
 
 @pytest.fixture(scope="module")
 def ingest_params():
-    return params.load().ingest
+    return params.load(PARAMS_FILE).ingest
 
 
 def write(tmp_path: Path, data: bytes, name: str = "source.txt") -> Path:

@@ -19,6 +19,11 @@ class SourceNotFoundError(BadInputError):
         super().__init__(f"{path}: no such file; pass the path of a UTF-8 text file, one paragraph a line")
 
 
+class SourceUnreadableError(BadInputError):
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"{path}: cannot read the source ({why}); pass a readable UTF-8 text file")
+
+
 class InvalidUtf8Error(BadInputError):
     def __init__(self, path: Path, line_number: int, byte_offset: int, detail: str) -> None:
         self.line_number, self.byte_offset = line_number, byte_offset

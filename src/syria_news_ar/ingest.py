@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import mmap
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -17,7 +18,14 @@ import pyarrow as pa
 
 from .clean import RULES, clean, normalized_key
 from .ids import content_id
-from .errors import EmptySourceError, InvalidUtf8Error, NoArabicTextError, SourceNotFoundError, Utf16Error
+from .errors import (
+    EmptySourceError,
+    InvalidUtf8Error,
+    NoArabicTextError,
+    SourceNotFoundError,
+    SourceUnreadableError,
+    Utf16Error,
+)
 from .params import IngestParams
 from .progress import progress
 
@@ -60,11 +68,21 @@ class RawLine:
 
 
 def _check_not_utf16(path: Path, head: bytes) -> None:
+    """UTF-16 decodes as (garbage) UTF-8 often enough that strict decoding alone won't catch it.
+
+    In UTF-16 Arabic or ASCII text, every other byte is the high byte of a code point in the
+    Basic Latin or Arabic block (0x00 or 0x06); in UTF-8 text those bytes are rare.
+    """
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise Utf16Error(path, "it starts with a UTF-16 byte-order mark")
     sample = head[:4096]
-    if len(sample) >= 4 and sample.count(0) * 4 >= len(sample):
-        raise Utf16Error(path, f"{sample.count(0)} of its first {len(sample)} bytes are NUL")
+    if len(sample) < 4:
+        return
+    for parity, order in ((1, "little-endian"), (0, "big-endian")):
+        high = sample[parity::2]
+        share = sum(1 for b in high if b in (0x00, 0x06)) / len(high)
+        if share >= 0.6:
+            raise Utf16Error(path, f"{share:.0%} of its {order} high bytes are 0x00/0x06, no byte-order mark")
 
 
 def iter_raw_lines(path: Path) -> Iterator[RawLine]:
@@ -73,6 +91,10 @@ def iter_raw_lines(path: Path) -> Iterator[RawLine]:
         size = path.stat().st_size
     except FileNotFoundError:
         raise SourceNotFoundError(path) from None
+    if not path.is_file():
+        raise SourceUnreadableError(path, "it is not a regular file")
+    if not os.access(path, os.R_OK):
+        raise SourceUnreadableError(path, "permission denied")
     if size == 0:
         raise EmptySourceError(path)
     with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,13 @@ class SplitParams:
 
 
 @dataclass(frozen=True)
+class ValidateParams:
+    text_max_chars: int
+    date_min: str
+    date_max: str
+
+
+@dataclass(frozen=True)
 class DatasetParams:
     version: str
     name: str
@@ -56,6 +64,7 @@ class Params:
     segment: SegmentParams
     deduplicate: DedupParams
     split: SplitParams
+    validate: ValidateParams
 
 
 def _section(raw: dict[str, Any], name: str, cls: type) -> Any:
@@ -68,7 +77,13 @@ def _section(raw: dict[str, Any], name: str, cls: type) -> Any:
 
 
 def load(path: Path = paths.PARAMS) -> Params:
-    """Read and check params.yaml so bad values fail before any work starts."""
+    """Read and check params.yaml so bad values fail before any work starts.
+
+    The default, params.yaml in the working directory (the project root under DVC), falls back
+    to the one beside the code, so `syria-news-ar build` works from any folder.
+    """
+    if not path.is_absolute() and not path.exists() and (paths.ROOT / path).exists():
+        path = paths.ROOT / path
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -79,6 +94,7 @@ def load(path: Path = paths.PARAMS) -> Params:
         segment=_section(raw, "segment", SegmentParams),
         deduplicate=_section(raw, "deduplicate", DedupParams),
         split=_section(raw, "split", SplitParams),
+        validate=_section(raw, "validate", ValidateParams),
     )
     ratios = p.split.ratios
     if set(ratios) != set(paths.SPLITS) or abs(sum(ratios.values()) - 1) > 1e-9 or min(ratios.values()) <= 0:
@@ -86,4 +102,15 @@ def load(path: Path = paths.PARAMS) -> Params:
     d = p.deduplicate
     if d.num_perm != d.lsh_bands * d.lsh_rows:
         raise ParamsError(f"params.yaml: deduplicate.num_perm ({d.num_perm}) must equal lsh_bands * lsh_rows")
+    _check_validate(p.validate)
     return p
+
+
+def _check_validate(v: ValidateParams) -> None:
+    """ISO dates as quoted strings (unquoted YAML dates load as date objects), in order."""
+    try:
+        lo, hi = date.fromisoformat(v.date_min), date.fromisoformat(v.date_max)
+    except (TypeError, ValueError):
+        raise ParamsError(f"params.yaml: validate.date_min/date_max must be quoted ISO dates, got {v.date_min!r}, {v.date_max!r}") from None
+    if lo > hi or v.text_max_chars < 1:
+        raise ParamsError(f"params.yaml: validate needs date_min <= date_max and text_max_chars >= 1, got {v}")
