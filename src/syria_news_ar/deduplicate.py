@@ -1,19 +1,24 @@
 """Step 3, deduplicate: exact duplicates by normalized key, near duplicates by MinHash LSH.
 
-LSH only proposes candidates; a pair becomes a near duplicate after an exact check on the
-shingle sets: Jaccard >= threshold, or the shorter paragraph (a full paragraph, not a heading)
-almost wholly contained in the longer one.
+Exact duplicates share a key hash (the paragraph id) from ingest, so only first occurrences get
+here. LSH (bands of MinHash signatures over character n-grams of the key) only proposes
+candidates; a pair becomes a near duplicate after an exact check on the two shingle sets
+(64-bit shingle hashes): Jaccard >= threshold, or the shorter paragraph (a full paragraph, not a
+heading) almost wholly contained in the longer one. State kept per paragraph is small: the band
+hashes (bands x 8 bytes) and a flag; keys are recomputed for the few candidates.
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
-from datasketch import MinHash, MinHashLSH
+import pyarrow.compute as pc
 
 from .clean import normalized_key
 from .ingest import STATUS_TEXT
+from .minhash import band_hashes, shingle_hashes, signatures
 from .params import DedupParams
 from .progress import progress
 from .segment import KIND_PARAGRAPH
@@ -22,6 +27,7 @@ from .unionfind import UnionFind
 DEDUP_SCHEMA = pa.schema(
     [("paragraph_id", pa.string()), ("first_line", pa.int64()), ("near_duplicate_cluster", pa.string())]
 )
+BATCH = 20_000  # paragraphs hashed at once: bounds the shingle buffers (about 100 MB)
 
 
 def shingles(key: str, n: int) -> set[str]:
@@ -31,15 +37,44 @@ def shingles(key: str, n: int) -> set[str]:
     return {key[i : i + n] for i in range(len(key) - n + 1)}
 
 
-def near_match(a: set[str], b: set[str], a_full: bool, b_full: bool, params: DedupParams) -> str | None:
-    """'jaccard' or 'containment' when the pair is a confirmed near duplicate, else None."""
-    inter = len(a & b)
-    if inter >= params.jaccard_threshold * (len(a) + len(b) - inter):
+def near_match_sizes(inter: int, size_a: int, size_b: int, a_full: bool, b_full: bool, params: DedupParams) -> str | None:
+    """'jaccard' or 'containment' when a pair is a confirmed near duplicate, else None."""
+    if inter >= params.jaccard_threshold * (size_a + size_b - inter):
         return "jaccard"
-    shorter_full = a_full if len(a) <= len(b) else b_full
-    if shorter_full and inter >= params.containment_threshold * min(len(a), len(b)):
+    shorter_full = a_full if size_a <= size_b else b_full
+    if shorter_full and inter >= params.containment_threshold * min(size_a, size_b):
         return "containment"
     return None
+
+
+def near_match(a: set[str], b: set[str], a_full: bool, b_full: bool, params: DedupParams) -> str | None:
+    return near_match_sizes(len(a & b), len(a), len(b), a_full, b_full, params)
+
+
+def candidate_pairs(bands: np.ndarray) -> np.ndarray:
+    """Unique (i, j), i < j, of rows sharing a band hash: consecutive members of each bucket
+    (in row order) and each member with the bucket's first. With 32 bands, true near duplicates
+    share many buckets, so chain and star links find them without all pairs of big buckets."""
+    n = len(bands)
+    codes: list[np.ndarray] = []
+    for b in range(bands.shape[1]):
+        order = np.argsort(bands[:, b], kind="stable")
+        col = bands[order, b]
+        same = col[1:] == col[:-1]
+        if not same.any():
+            continue
+        run_start = np.concatenate([[True], ~same])
+        run_id = np.cumsum(run_start) - 1
+        first_of_run = order[run_start][run_id]
+        prev = order[:-1][same]
+        nxt = order[1:][same]
+        codes.append(prev.astype(np.int64) * n + nxt)
+        star = order != first_of_run
+        codes.append(first_of_run[star].astype(np.int64) * n + order[star])
+    if not codes:
+        return np.zeros((0, 2), dtype=np.int64)
+    uniq = np.unique(np.concatenate(codes))
+    return np.stack([uniq // n, uniq % n], axis=1)
 
 
 @dataclass
@@ -50,34 +85,38 @@ class DedupResult:
 
 def deduplicate(ingested: pa.Table, segmented: pa.Table, params: DedupParams) -> DedupResult:
     first = segmented.filter(segmented["first_occurrence"])
-    lines = first["line_number"].to_pylist()
-    kinds = first["kind"].to_pylist()
-    text_by_line = dict(
-        zip(ingested["line_number"].to_pylist(), ingested["text"].to_pylist())
-    )  # text rows only are looked up
-    key_by_line = dict(zip(ingested["line_number"].to_pylist(), ingested["key_hash"].to_pylist()))
+    lines = first["line_number"].to_numpy()
+    # the ingest table has one row per line, in order: line n is row n - 1
+    texts = ingested["text"].take(pa.array(lines - 1)).to_pylist()
+    full = pc.equal(first["kind"], KIND_PARAGRAPH).to_numpy(zero_copy_only=False)
     n = len(lines)
-    lsh = MinHashLSH(num_perm=params.num_perm, params=(params.lsh_bands, params.lsh_rows))
-    sets: list[set[str]] = []
-    full: list[bool] = []
+    bands = np.zeros((n, params.lsh_bands), dtype=np.uint64)
+    n_words = np.zeros(n, dtype=np.int64)
+    for lo in progress(range(0, n, BATCH), desc="minhash", unit=" batches", total=-(-n // BATCH)):
+        keys = [normalized_key(t) for t in texts[lo : lo + BATCH]]
+        n_words[lo : lo + len(keys)] = [k.count(" ") + 1 for k in keys]
+        hashes, offsets = shingle_hashes(keys, params.shingle_size)
+        sig = signatures(hashes, offsets, params.num_perm, params.seed)
+        bands[lo : lo + len(keys)] = band_hashes(sig, params.lsh_bands, params.lsh_rows)
+    full &= n_words >= params.containment_min_words
+    pairs = candidate_pairs(bands)
+    involved = np.unique(pairs)
+    sets: dict[int, np.ndarray] = {}
+    for lo in range(0, len(involved), BATCH):
+        rows = involved[lo : lo + BATCH]
+        hashes, offsets = shingle_hashes([normalized_key(texts[r]) for r in rows], params.shingle_size)
+        for k, r in enumerate(rows):
+            sets[int(r)] = np.unique(hashes[offsets[k] : offsets[k + 1]])
     uf = UnionFind(n)
     matches: Counter[str] = Counter()
-    candidates = 0
-    for i, line in enumerate(progress(lines, desc="near-duplicates", unit=" paragraphs")):
-        key = normalized_key(text_by_line[line])
-        s = shingles(key, params.shingle_size)
-        sets.append(s)
-        full.append(kinds[i] == KIND_PARAGRAPH and key.count(" ") + 1 >= params.containment_min_words)
-        mh = MinHash(num_perm=params.num_perm, seed=params.seed)
-        mh.update_batch([g.encode("utf-8") for g in s])
-        for j in sorted(lsh.query(mh)):
-            candidates += 1
-            how = near_match(sets[j], s, full[j], full[i], params)
-            if how:
-                matches[how] += 1
-                uf.union(j, i)
-        lsh.insert(i, mh)
-    ids = [key_by_line[line] for line in lines]
+    for i, j in pairs.tolist():
+        a, b = sets[i], sets[j]
+        inter = len(np.intersect1d(a, b, assume_unique=True))
+        how = near_match_sizes(inter, len(a), len(b), bool(full[i]), bool(full[j]), params)
+        if how:
+            matches[how] += 1
+            uf.union(i, j)
+    ids = ingested["key_hash"].take(pa.array(lines - 1)).to_pylist()
     cluster = [ids[uf.find(i)] for i in range(n)]
     sizes = Counter(Counter(cluster).values())
     table = pa.table({"paragraph_id": ids, "first_line": lines, "near_duplicate_cluster": cluster}, schema=DEDUP_SCHEMA)
@@ -86,7 +125,7 @@ def deduplicate(ingested: pa.Table, segmented: pa.Table, params: DedupParams) ->
         "text_lines": n_text,
         "distinct_paragraphs": n,
         "exact_duplicate_lines": n_text - n,
-        "lsh_candidate_pairs": candidates,
+        "lsh_candidate_pairs": len(pairs),
         "near_duplicate_pairs": dict(sorted(matches.items())),
         "near_duplicate_clusters": sum(c for size, c in sizes.items() if size > 1),
         "paragraphs_in_near_duplicate_clusters": sum(size * c for size, c in sizes.items() if size > 1),
