@@ -27,13 +27,30 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate
+    from .errors import BadInputError
+    from .validate import default_params, load_expected_sizes, validate
 
-    report = validate(Path(args.dir), Path(args.source) if args.source else None)
+    out = Path(args.dir)
+    if not (out / "data").is_dir():
+        raise BadInputError(f"{out}: not a dataset folder (no data/ inside); pass the folder build wrote")
+    report = validate(
+        out,
+        Path(args.source) if args.source else None,
+        expected_sizes=load_expected_sizes(Path(args.metrics)) if args.metrics else None,
+        params=params_mod.load(Path(args.params)) if args.params else default_params(),
+        docs_dir=Path(args.docs) if args.docs else None,
+    )
+    print(report.table())
+    if args.summary:
+        summary = Path(args.summary)
+        summary.parent.mkdir(parents=True, exist_ok=True)
+        summary.write_text(report.summary_json(), encoding="utf-8")
+    if args.docs:
+        print(f"Data Docs: {Path(args.docs) / 'index.html'}")
     if not report.ok:
         raise ValidationFailed(report.lines())
     note = "" if args.source else " (byte spans not re-hashed: pass --source to check them)"
-    print(f"{args.dir}: all {len(report.checked)} checks passed{note}")
+    print(f"{args.dir}: all {len(report.checked)} checks passed in {report.timings_s['total']:.1f} s{note}")
     return 0
 
 
@@ -96,13 +113,21 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--metrics-dir", default="metrics", metavar="DIR", help="where the step metrics JSON go (default: metrics)")
     b.set_defaults(func=cmd_build)
 
-    v = sub.add_parser("validate", help="check every record and every cross-file invariant of a dataset folder",
-                       description="Check every record against schemas/ and the cross-file invariants; "
-                       "exit 0 when all hold, 1 with a list of failures otherwise.")
+    v = sub.add_parser("validate", help="check every record, every cross-file invariant and the GX suites of a dataset folder",
+                       description="Check every record against schemas/, the cross-file invariants and the Great "
+                       "Expectations suites of validation/; print a table of suites and checks; exit 0 when all "
+                       "hold, 1 with a list of failures otherwise.")
     v.add_argument("dir", metavar="DIR", help="dataset folder (as written by build)")
     v.add_argument("--source", metavar="FILE", help="the raw source, to re-hash every ledger byte span")
+    v.add_argument("--metrics", metavar="FILE", help="the split step's metrics/split.json: check every split's row count")
+    v.add_argument("--summary", metavar="FILE", help="write a deterministic JSON summary (e.g. metrics/validation.json)")
+    v.add_argument("--docs", metavar="DIR", help="also build Great Expectations Data Docs (HTML) in DIR")
+    v.add_argument("--params", metavar="FILE", help="params file (default: params.yaml, else the checkout's)")
     v.set_defaults(func=cmd_validate)
     # --- publish subcommand (owned by publish.py) ---
+    from .publish import add_parser as add_publish_parser
+
+    add_publish_parser(sub)
     # --- end publish ---
     # --- DVC stage subcommands ---
     add_stage_parsers(sub)

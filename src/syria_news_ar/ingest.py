@@ -6,6 +6,8 @@ honours), so byte spans always point at the bytes a user sees as one line.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import math
 import mmap
 import os
 import re
@@ -32,7 +34,9 @@ from .progress import progress
 _BOM = b"\xef\xbb\xbf"
 _EOL = re.compile(rb"\r\n|\r|\n")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u06D5\u06EE\u06EF\u06FA-\u06FC\u06FF]")
-_ANY_LETTER = re.compile(r"[^\W\d_]")
+_OTHER_LETTER = re.compile(
+    r"(?![\u0640\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u06D5\u06EE\u06EF\u06FA-\u06FC\u06FF])[^\W\d_]"
+)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:[a-zA-Z]{2,8}|#\d{2,5});")
 # Site furniture that scrapers keep: copyright lines, "read also", share/follow prompts.
@@ -128,9 +132,13 @@ def reject_reason(text: str, params: IngestParams) -> str | None:
     url_chars = sum(len(m) for m in _URL.findall(text))
     if url_chars and url_chars * 2 >= len(text.replace(" ", "")):
         return "url"
-    arabic = len(_ARABIC_LETTER.findall(text))
-    letters = len(_ANY_LETTER.findall(text))
-    if arabic < params.min_arabic_letters or arabic < params.min_arabic_letter_share * letters:
+    # Arabic share >= s  <=>  arabic * (1 - s) >= s * other; count Arabic letters only as far
+    # as the decision needs (news lines are long, non-Arabic letters in them rare)
+    other = len(_OTHER_LETTER.findall(text))
+    share = params.min_arabic_letter_share
+    needed = max(params.min_arabic_letters, math.ceil(share * other / (1 - share)) if share < 1 else 0)
+    arabic = sum(1 for _ in itertools.islice(_ARABIC_LETTER.finditer(text), needed))
+    if arabic < needed or (share >= 1 and other):
         return "not_arabic"
     return None
 

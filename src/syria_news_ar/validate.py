@@ -1,43 +1,80 @@
-"""Step 5, validate: every record against its JSON Schema, then the cross-file invariants.
+"""Step 5, validate: every record against its JSON Schema, the cross-file invariants, then the
+Great Expectations suites of validation/ (expectations.py), all reported in one table.
 
 Each check has a name; a failure is reported as "<check>: <what> (<a few offending values>)" so
-a reader knows which guarantee broke and where to look.
+a reader knows which guarantee broke and where to look. A GX suite is one config on one split
+(`paragraphs.train`); its expectations are named `<suite>.<check>` (`paragraphs.train.id_unique`).
+Plain checks cover what GX cannot express: other files (the source, other configs, other splits).
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from . import params as params_mod
 from . import paths, schema
 from .clean import FORBIDDEN_IN_CLEAN, normalized_key
+from .errors import BadInputError
+from .expectations import MAX_EXAMPLES, Failure, SuiteResult, json_safe
 from .ingest import iter_raw_lines
 from .write import read_split
 
 _FORBIDDEN = re.compile(FORBIDDEN_IN_CLEAN)
 _BAD_SPACING = re.compile(r"  |^ | $")
-MAX_EXAMPLES = 3
+NO_SOURCE = "not checked: no source given (--source)"
+
+
+@dataclass
+class Entry:
+    """One row of the table: a GX suite on one split (layer "gx") or one plain check ("check")."""
+
+    name: str
+    layer: str
+    checks: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
 
 
 @dataclass
 class Report:
+    """Both layers' results: `checked` names every check run (plain checks and `<suite>.<check>`),
+    `failures` maps a failed one to its messages, `entries` are the table's rows."""
+
     checked: list[str] = field(default_factory=list)
     failures: dict[str, list[str]] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # check (no suite prefix when all suites) -> why
+    timings_s: dict[str, float] = field(default_factory=dict)  # not in the summary: it must not churn
 
     def check(self, name: str, offenders: Iterable[Any], what: str) -> None:
-        """Record check `name`; it fails when `offenders` is non-empty."""
+        """Record plain check `name`; it fails when `offenders` is non-empty."""
         self.checked.append(name)
+        entry = self.entries.setdefault(name, Entry(name, "check"))
+        entry.checks.append(name)
         bad = list(offenders)
         if bad:
             shown = ", ".join(repr(x) for x in bad[:MAX_EXAMPLES])
             more = f" and {len(bad) - MAX_EXAMPLES} more" if len(bad) > MAX_EXAMPLES else ""
             self.failures.setdefault(name, []).append(f"{len(bad)} {what}: {shown}{more}")
+            entry.failures.append(Failure(name, what, len(bad), examples=[json_safe(x) for x in bad[:MAX_EXAMPLES]]))
+
+    def add_suite(self, result: SuiteResult) -> None:
+        """Record one GX suite run; each failed expectation is a failure named <suite>.<check>."""
+        self.checked.extend(result.checks)
+        self.entries[result.name] = Entry(result.name, "gx", list(result.checks), list(result.failures))
+        for f in result.failures:
+            self.failures.setdefault(f.check, []).append(f.message())
+        for note in result.skipped:
+            check, why = note.split(": ", 1)
+            self.skipped[check] = why
 
     @property
     def ok(self) -> bool:
@@ -45,6 +82,40 @@ class Report:
 
     def lines(self) -> list[str]:
         return [f"{name}: {msg}" for name, msgs in self.failures.items() for msg in msgs]
+
+    def table(self) -> str:
+        """Suites and checks with their counts, then every failure with a few offending values."""
+        width = max([len("suite / check"), *(len(n) for n in self.entries)])
+        out = [f"{'suite / check':<{width}}  layer  expectations  passed  failed"]
+        for e in self.entries.values():
+            n, bad = len(e.checks), len(e.failures)
+            out.append(f"{e.name:<{width}}  {e.layer:<5}  {n:>12}  {n - bad:>6}  {bad:>6}")
+        total, failed = len(self.checked), sum(len(e.failures) for e in self.entries.values())
+        out.append(f"{'total':<{width}}  {'':<5}  {total:>12}  {total - failed:>6}  {failed:>6}")
+        if self.failures:
+            out.append("")
+            out.append("failed:")
+            out.extend(f"  {line}" for line in self.lines())
+        if self.skipped:
+            out.append("")
+            out.extend(f"skipped {check}: {why}" for check, why in sorted(self.skipped.items()))
+        return "\n".join(out)
+
+    def summary(self) -> dict[str, Any]:
+        """Deterministic JSON-ready summary (no timestamps, ids or paths): metrics/validation.json."""
+        suites: dict[str, Any] = {}
+        for e in self.entries.values():
+            failures = {}
+            for f in e.failures:
+                item = {"expectation": f.what, "unexpected": f.count, "rows": f.total, "examples": f.examples, "observed": f.observed}
+                failures[f.check] = {k: v for k, v in item.items() if v not in (None, [])}
+            n = len(e.checks)
+            suites[e.name] = {"layer": e.layer, "expectations": n, "passed": n - len(e.failures), "failed": len(e.failures), "failures": failures}
+        failed = sum(s["failed"] for s in suites.values())
+        return {"ok": self.ok, "checks": len(self.checked), "failed": failed, "skipped": dict(sorted(self.skipped.items())), "suites": suites}
+
+    def summary_json(self) -> str:
+        return json.dumps(self.summary(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 Rows = dict[str, list[dict[str, Any]]]  # split -> records
@@ -111,7 +182,7 @@ def check_ledger(report: Report, data: dict[str, Rows], source: Path | None) -> 
         st, pid = l["status"], l["paragraph_id"]
         if st in ("kept", "duplicate"):
             p = paragraphs.get(pid)
-            if p is None or l["line_number"] not in p["source_lines"] or (st == "kept") != (p["source_lines"][0] == l["line_number"]):
+            if p is None or l["reason"] is not None or l["line_number"] not in p["source_lines"] or (st == "kept") != (p["source_lines"][0] == l["line_number"]):
                 bad_status.append(l["line_number"])
         elif pid is not None or (st == "rejected") != (l["reason"] is not None):
             bad_status.append(l["line_number"])
@@ -131,6 +202,7 @@ def check_ledger(report: Report, data: dict[str, Rows], source: Path | None) -> 
         "byte spans out of order or overlapping",
     )
     if source is None:
+        report.skipped.update({"ledger.covers_source": NO_SOURCE, "ledger.raw_sha256": NO_SOURCE})
         return
     raw = list(iter_raw_lines(source))
     report.check("ledger.covers_source", [f"source has {len(raw)} lines, ledger {len(lines)}"] if len(raw) != len(lines) else [], "line counts differ")
@@ -148,7 +220,7 @@ def check_texts(report: Report, data: dict[str, Rows]) -> None:
     for config in ("paragraphs", "sentences", "documents"):
         report.check(
             f"clean_text.{config}",
-            [r["id"] for r in _all(data[config]) if any(dirty(t) for t in r["text"].split("\n"))],
+            [r["id"] for r in _all(data[config]) if any(dirty(t) for t in (r["text"] or "").split("\n"))],
             "texts hold a removed/mapped character, a double space or an edge space",
         )
     paragraphs = {r["id"]: r for r in _all(data["paragraphs"])}
@@ -158,7 +230,7 @@ def check_texts(report: Report, data: dict[str, Rows]) -> None:
     bad_offsets, bad_cover = [], []
     for pid, p in paragraphs.items():
         sents = sorted(by_par.get(pid, []), key=lambda s: s["position"])
-        text = p["text"]
+        text = p["text"] or ""
         for s in sents:
             if text[s["char_start"] : s["char_end"]] != s["text"]:
                 bad_offsets.append(s["id"])
@@ -171,7 +243,7 @@ def check_texts(report: Report, data: dict[str, Rows]) -> None:
     docs = _all(data["documents"])
     report.check(
         "documents.text",
-        [d["id"] for d in docs if d["text"] != "\n".join(paragraphs[p]["text"] for p in d["paragraph_ids"] if p in paragraphs)],
+        [d["id"] for d in docs if d["text"] != "\n".join(paragraphs[p]["text"] or "" for p in d["paragraph_ids"] if p in paragraphs)],
         "document texts differ from their paragraphs joined by newlines",
     )
 
@@ -181,7 +253,7 @@ def check_leakage(report: Report, data: dict[str, Rows]) -> None:
     for config in ("paragraphs", "sentences", "documents"):
         for split, rows in data[config].items():
             for r in rows:
-                split_of_key[normalized_key(r["text"])].add(split)
+                split_of_key[normalized_key(r["text"] or "")].add(split)
     report.check("leakage.normalized_key", [k[:40] for k, s in split_of_key.items() if len(s) > 1], "normalized keys appear in two splits")
     cluster_splits: dict[str, set[str]] = defaultdict(set)
     split_of_par: dict[str, str] = {}
@@ -200,10 +272,64 @@ def check_leakage(report: Report, data: dict[str, Rows]) -> None:
 CHECKS: tuple[Callable[..., None], ...] = (check_schemas, check_ids_and_references, check_texts, check_leakage)
 
 
-def validate(out_dir: Path, source: Path | None = None) -> Report:
+def _guarded(report: Report, check: Callable[..., None], *args: Any) -> None:
+    """Run one check function; data too broken for it to run (the schema check says how) is a
+    failure named after it, not a traceback."""
+    try:
+        check(report, *args)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        name = check.__name__.removeprefix("check_")
+        report.check(f"{name}.could_run", [f"{type(exc).__name__}: {exc}"[:120]], "check could not run on this data")
+
+
+def default_params() -> params_mod.Params:
+    """params.yaml of the working directory (as under DVC), else the one of the checkout."""
+    return params_mod.load(paths.PARAMS if paths.PARAMS.exists() else paths.ROOT / "params.yaml")
+
+
+def load_expected_sizes(path: Path) -> dict[str, dict[str, int]]:
+    """Split sizes as the split step recorded them: metrics/split.json (its `sizes`) or a bare mapping."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInputError(f"{path}: no such metrics file; pass the split step's metrics/split.json") from None
+    except json.JSONDecodeError as exc:
+        raise BadInputError(f"{path}: not JSON ({exc.msg}, line {exc.lineno})") from None
+    sizes = data.get("sizes", data) if isinstance(data, dict) else None
+    if not isinstance(sizes, dict) or not all(isinstance(v, dict) for v in sizes.values()):
+        raise BadInputError(f"{path}: expected {{config: {{split: rows}}}} (or split.json with `sizes`)")
+    return sizes
+
+
+def validate(
+    out_dir: Path,
+    source: Path | None = None,
+    *,
+    expected_sizes: Mapping[str, Mapping[str, int]] | None = None,
+    params: params_mod.Params | None = None,
+    docs_dir: Path | None = None,
+    suites: bool | Collection[str] = True,
+) -> Report:
+    """Run the JSON Schema and cross-file checks, then the GX suites of every config.
+
+    `expected_sizes` ({config: {split: rows}}, from metrics/split.json) adds a row-count expectation
+    to every suite; `params` defaults to params.yaml; `docs_dir` also writes GX Data Docs there;
+    `suites` may name the configs whose suites run (False: none, plain checks only).
+    """
+    t0 = time.perf_counter()
     data = load_rows(out_dir)
     report = Report()
     for check in CHECKS:
-        check(report, data)
-    check_ledger(report, data, source)
+        _guarded(report, check, data)
+    _guarded(report, check_ledger, data, source)
+    t1 = time.perf_counter()
+    report.timings_s["checks"] = round(t1 - t0, 3)
+    if suites:
+        from .expectations import run_suites
+
+        configs = paths.CONFIGS if suites is True else tuple(suites)
+        for result in run_suites(out_dir, params or default_params(), expected_sizes, docs_dir, configs):
+            report.add_suite(result)
+        report.timings_s["great_expectations"] = round(time.perf_counter() - t1, 3)
+    report.timings_s["total"] = round(time.perf_counter() - t0, 3)
     return report
