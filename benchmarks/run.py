@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Benchmark: `syria-news-ar build` against datatrove's workload W on the same corpora, one run.
+
+usage: .venv/bin/python benchmarks/run.py [--sizes 10 100 1000] [--out benchmarks/out] [--no-anchor]
+
+Generates the synthetic corpora with ../shared/bench/make_corpus.py (same bytes for the same
+size), runs the build on each (wall seconds per step from the build's own timings, peak RSS of
+the whole process tree sampled from /proc), runs the datatrove anchor in its own venv (created
+here on first use), and prints and writes a table (results.md, results.json). Not part of
+`make test`: it takes minutes and gigabytes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT.parent / "shared" / "bench"
+SEED = ROOT / "data" / "raw" / "000_356bbac04ad081bb.txt"
+DATATROVE = "datatrove[io,processing]==0.10.1"
+
+
+def tree_rss_bytes(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            ppid, pages = int(fields[1]), int(fields[21])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """(wall seconds, peak tree RSS bytes, stdout) of one command."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_bytes(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    done.set()
+    sampler.join()
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
+    return wall, peak, out
+
+
+def corpus(out: Path, size_mb: int) -> Path:
+    path = out / f"corpus-{size_mb}mb.txt"
+    if not path.exists():
+        subprocess.run([sys.executable, str(BENCH / "make_corpus.py"), str(SEED), str(size_mb), str(path)], check=True)
+    return path
+
+
+def datatrove_python(out: Path) -> Path:
+    venv = out / "datatrove-venv"
+    py = venv / "bin" / "python"
+    if not py.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(py), "-m", "pip", "install", "-q", DATATROVE, "pyarrow", "orjson"], check=True)
+    return py
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
+    ap.add_argument("--no-anchor", action="store_true", help="skip datatrove")
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    cli = str(Path(sys.executable).parent / "syria-news-ar")
+    env = {**os.environ, "CI": "1"}
+    rows = []
+    inputs = [("seed", SEED)] + [(f"{s} MB", corpus(args.out, s)) for s in args.sizes]
+    for label, src in inputs:
+        mb = src.stat().st_size / 2**20
+        wall, peak, out = run_measured(
+            [cli, "build", str(src), "--out", str(args.out / f"ds-{src.stem}"), "--metrics-dir", str(args.out / f"metrics-{src.stem}")],
+            env,
+        )
+        result = json.loads(out.split(":", 1)[1])
+        row = {"input": label, "mb": round(mb, 2), "wall_s": round(wall, 2), "steps_s": result["timings_s"],
+               "mb_per_s": round(mb / wall, 2), "peak_rss_mb": round(peak / 2**20), "paragraphs": sum(result["paragraphs"].values())}
+        if label != "seed" and not args.no_anchor:
+            dt_wall, dt_peak, dt_out = run_measured([str(datatrove_python(args.out)), str(BENCH / "datatrove_anchor.py"), str(src), str(args.out / f"dt-{src.stem}")])
+            subprocess.run(["rm", "-rf", str(args.out / f"dt-{src.stem}")], check=True)
+            anchor = json.loads(dt_out.strip().splitlines()[-1])
+            row.update(datatrove_s=round(dt_wall, 2), datatrove_peak_rss_mb=round(dt_peak / 2**20),
+                       datatrove_after_near=anchor["after_near"], speedup_vs_datatrove=round(dt_wall / wall, 2))
+        rows.append(row)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+    (args.out / "results.json").write_text(json.dumps(rows, indent=2) + "\n")
+    steps = sorted({k for r in rows for k in r["steps_s"] if k != "total"}, key=list(rows[0]["steps_s"]).index)
+    head = ["input", "MB", *steps, "total s", "MB/s", "peak RSS MB", "paragraphs", "datatrove W s", "ratio (dt/ours)"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [r["input"], r["mb"], *(r["steps_s"].get(s, "") for s in steps), r["wall_s"], r["mb_per_s"],
+                 r["peak_rss_mb"], r["paragraphs"], r.get("datatrove_s", ""), r.get("speedup_vs_datatrove", "")]
+        lines.append("| " + " | ".join(map(str, cells)) + " |")
+    table = "\n".join(lines)
+    (args.out / "results.md").write_text(table + "\n")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

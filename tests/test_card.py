@@ -1,0 +1,297 @@
+"""The dataset card, CITATION.cff and the figure: Hub YAML equal to the Parquet, a complete datasheet,
+every number from the written files, the version everywhere, byte-identical across builds and processes."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from huggingface_hub import DatasetCard
+
+from syria_news_ar import card, paths, schema
+from syria_news_ar.build import build
+
+from conftest import SEED
+
+SECTIONS = [
+    "## Dataset summary",
+    "## Source and collection",
+    "## Processing",
+    "### 1. Read and clean",
+    "### 2. Segment",
+    "### 3. Deduplicate",
+    "### 4. Split",
+    "### 5. Validate",
+    "## Configs and fields",
+    "## Splits",
+    "## Example records",
+    "## Bias, framing and limitations",
+    "### Fit for",
+    "### Not fit for",
+    "## Personal and sensitive information",
+    "## License",
+    "## Version history",
+    "## Files",
+    "## Citation",
+]
+
+
+def rows(out: Path, config: str, split: str) -> int:
+    return pq.read_metadata(out / paths.parquet_relpath(config, split)).num_rows
+
+
+def card_text(out: Path) -> str:
+    return (out / card.CARD).read_text(encoding="utf-8")
+
+
+def section(text: str, heading: str) -> str:
+    """Text from `heading` to the next heading of the same or a higher level."""
+    level = heading.split(" ")[0]
+    start = text.index(heading + "\n")
+    rest = text[start + len(heading) + 1 :]
+    m = re.search(rf"^#{{1,{len(level)}}} ", rest, flags=re.M)
+    return rest[: m.start()] if m else rest
+
+
+# ------------------------------------------------------------------------------------------------
+# YAML header
+# ------------------------------------------------------------------------------------------------
+
+
+def test_yaml_matches_the_parquet(seed_build, params) -> None:
+    out, _ = seed_build
+    data = DatasetCard.load(out / card.CARD).data
+    assert data.pretty_name == params.dataset.pretty_name
+    assert data.language == ["ar"] and data.multilinguality == "monolingual"
+    assert data.license == "other" and data.license_name and "unknown" in data.license_details
+    assert data.license_link == card.CARD
+    assert data.task_categories and data.task_ids and data.tags
+    assert data.size_categories == ["n<1K"] and data.source_datasets == ["original"]
+
+    configs = {c["config_name"]: c for c in data.configs}
+    assert list(configs) == list(paths.CONFIGS)
+    assert [c for c, v in configs.items() if v.get("default")] == ["paragraphs"]
+    for config, c in configs.items():
+        assert c["data_files"] == [{"split": s, "path": paths.parquet_relpath(config, s)} for s in paths.splits_of(config)]
+
+    infos = {i["config_name"]: i for i in data.dataset_info}
+    assert list(infos) == list(paths.CONFIGS)
+    for config, info in infos.items():
+        assert [f["name"] for f in info["features"]] == schema.arrow_schema(config).names
+        assert info["features"] == schema.hf_features(config)
+        splits = {s["name"]: s for s in info["splits"]}
+        assert list(splits) == list(paths.splits_of(config))
+        for split, s in splits.items():
+            table = pq.read_table(out / paths.parquet_relpath(config, split))
+            assert s["num_examples"] == table.num_rows
+            assert s["num_bytes"] > 0
+        assert info["download_size"] == sum((out / paths.parquet_relpath(config, s)).stat().st_size for s in splits)
+        assert info["dataset_size"] == sum(s["num_bytes"] for s in splits.values())
+
+
+# ------------------------------------------------------------------------------------------------
+# datasheet body
+# ------------------------------------------------------------------------------------------------
+
+
+def test_every_section_is_there_in_order(seed_build) -> None:
+    text = card_text(seed_build[0])
+    positions = [text.index(s + "\n") for s in SECTIONS]
+    assert positions == sorted(positions)
+    assert f"![Paragraph length by split]({card.FIGURE})" in text
+
+
+def test_every_field_of_every_schema_is_described(seed_build) -> None:
+    fields = section(card_text(seed_build[0]), "## Configs and fields")
+    for config in paths.CONFIGS:
+        part = section(fields, f"### `{config}`")
+        assert schema.load(config)["description"] in part
+        for name, spec in schema.load(config)["properties"].items():
+            row = next((line for line in part.splitlines() if line.startswith(f"| `{name}` |")), None)
+            assert row is not None, (config, name)
+            assert spec["description"].replace("|", "\\|") in row, (config, name)
+            base = spec["type"] if isinstance(spec["type"], str) else [t for t in spec["type"] if t != "null"][0]
+            assert {"integer": "int64", "string": "string", "boolean": "bool", "array": "list<"}[base] in row
+
+
+def test_counts_come_from_the_written_files(seed_build) -> None:
+    out, result = seed_build
+    text = card_text(out)
+    splits = section(text, "## Splits")
+    for config in paths.CONFIGS:
+        line = next(line for line in splits.splitlines() if line.startswith(f"| `{config}` |"))
+        cells = [c.strip() for c in line.strip("|").split("|")][1:]
+        expected = [f"{rows(out, config, s):,}" if s in paths.splits_of(config) else "—"
+                    for s in (*paths.SPLITS, paths.LINES_SPLIT)]
+        assert cells == expected, config
+    reached = result["split"]["reached_ratios"]
+    for s in paths.SPLITS:
+        assert f"| {s} | {100 * result['split']['target_ratios'][s]:.1f} % | {100 * reached[s]:.1f} % |" in splits
+    ingest = result["ingest"]["lines_by_status"]
+    assert (f"| {result['ingest']['lines']:,} | {ingest['kept']:,} | {ingest['duplicate']:,} | "
+            f"{ingest['blank']:,} | {ingest['rejected']:,} |") in text
+    n_par = sum(rows(out, "paragraphs", s) for s in paths.SPLITS)
+    assert f"{n_par} distinct paragraphs" in text
+    files = section(text, "## Files")
+    for config in paths.CONFIGS:
+        for split in paths.splits_of(config):
+            rel = paths.parquet_relpath(config, split)
+            sha = hashlib.sha256((out / rel).read_bytes()).hexdigest()
+            assert f"| `{rel}` | {rows(out, config, split):,} | {(out / rel).stat().st_size:,} | `{sha}` |" in files
+
+
+def test_card_states_the_method_and_thresholds(seed_build, params) -> None:
+    text = card_text(seed_build[0])
+    d = params.deduplicate
+    for needle in (f"character {d.shingle_size}-grams", f"{d.lsh_bands} bands of {d.lsh_rows} rows",
+                   f"Jaccard ≥ {d.jaccard_threshold}", f"{100 * d.containment_threshold:.1f} %",
+                   f"at least {d.containment_min_words}", f"at most {params.segment.heading_max_words} words",
+                   "JSON Schema", "persian_letters", "dateline", "continuation marker", f"({params.split.seed})"):
+        assert needle in text, needle
+
+
+def test_example_record_per_config_truncated(seed_build) -> None:
+    examples = section(card_text(seed_build[0]), "## Example records")
+    blocks = re.findall(r"```json\n(.*?)\n```", examples, flags=re.S)
+    assert len(blocks) == len(paths.CONFIGS)
+    for config, block in zip(paths.CONFIGS, blocks):
+        record = json.loads(block)
+        assert list(record) == schema.arrow_schema(config).names
+        for value in record.values():
+            if isinstance(value, str) and "truncated" not in value:
+                assert len(value) <= card.TEXT_LIMIT
+            if isinstance(value, list):
+                assert len(value) <= card.LIST_LIMIT + 1
+
+
+def test_bias_and_sensitive_sections_say_it_plainly(seed_build) -> None:
+    text = card_text(seed_build[0])
+    bias = section(text, "## Bias, framing and limitations")
+    for needle in ("partisan", "تحرير", "النظام المجرم", "الإرهابي", "casualty", "one side",
+                   "ground truth", "truth", "balanced"):
+        assert needle in bias.lower() or needle in bias, needle
+    assert "Factual ground truth" in section(bias, "### Not fit for")
+    sensitive = section(text, "## Personal and sensitive information")
+    for needle in ("public figures", "Casualty reports", "Military claims"):
+        assert needle in sensitive
+    license_ = section(text, "## License")
+    assert "unknown" in license_ and "permission" in license_
+
+
+# ------------------------------------------------------------------------------------------------
+# citation and version
+# ------------------------------------------------------------------------------------------------
+
+
+def test_citation_cff_and_bibtex_agree(seed_build, params) -> None:
+    out, _ = seed_build
+    cff = yaml.safe_load((out / card.CITATION).read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset"
+    assert cff["title"] == params.dataset.pretty_name and cff["version"] == params.dataset.version
+    assert cff["authors"] == [{"name": "syria-news-ar contributors"}]
+    bib = re.search(r"```bibtex\n(.*?)\n```", card_text(out), flags=re.S).group(1)
+    assert f"title        = {{{{{cff['title']}}}}}" in bib
+    assert f"version      = {{{cff['version']}}}" in bib
+    assert "{{syria-news-ar contributors}}" in bib
+    # no release date in params.yaml: neither gives a year (never today's date)
+    assert "date-released" not in cff and "year" not in bib
+    croissant = json.loads((out / card.CROISSANT).read_text(encoding="utf-8"))
+    assert croissant["citeAs"] == bib and croissant["version"] == cff["version"]
+
+
+def test_version_flows_from_params(seed_build, params, tmp_path: Path) -> None:
+    out, result = seed_build
+    copy = tmp_path / "ds"
+    shutil.copytree(out, copy)
+    p = dataclasses.replace(params, dataset=dataclasses.replace(params.dataset, version="9.8.7", pretty_name="Renamed set"))
+    metrics = {k: v for k, v in result.items() if k != "timings_s"}
+    card.write_card(copy, p, metrics)
+    assert yaml.safe_load((copy / card.CITATION).read_text(encoding="utf-8"))["version"] == "9.8.7"
+    assert json.loads((copy / card.CROISSANT).read_text(encoding="utf-8"))["version"] == "9.8.7"
+    text = card_text(copy)
+    assert "**9.8.7** (this build)" in text and "version      = {9.8.7}" in text
+    assert DatasetCard.load(copy / card.CARD).data.pretty_name == "Renamed set"
+
+
+# ------------------------------------------------------------------------------------------------
+# figure and determinism
+# ------------------------------------------------------------------------------------------------
+
+
+def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, i = [], 8
+    while i < len(data):
+        (length,) = struct.unpack(">I", data[i : i + 4])
+        kind, body = data[i + 4 : i + 8], data[i + 8 : i + 8 + length]
+        assert zlib.crc32(kind + body) == struct.unpack(">I", data[i + 8 + length : i + 12 + length])[0]
+        chunks.append((kind, body))
+        i += 12 + length
+    return chunks
+
+
+def test_figure_is_a_fixed_size_png_without_software_tag(seed_build) -> None:
+    chunks = png_chunks((seed_build[0] / card.FIGURE).read_bytes())
+    width, height = struct.unpack(">II", chunks[0][1][:8])
+    assert (width, height) == (800, 450)
+    text = b"".join(body for kind, body in chunks if kind in (b"tEXt", b"iTXt", b"zTXt"))
+    assert b"Software" not in text and b"matplotlib" not in text.lower()
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in card.ARTIFACTS}
+
+
+def test_card_files_are_byte_identical_across_builds(seed_build, params, tmp_path: Path) -> None:
+    out, _ = seed_build
+    again = tmp_path / "again"
+    build(SEED, again, params, tmp_path / "metrics")
+    assert digests(again) == digests(out)
+
+
+REWRITE_CARD = """
+import json, sys
+from pathlib import Path
+from syria_news_ar import card, params
+folder = Path(sys.argv[1])
+metrics = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+card.write_card(folder, params.load(), metrics)
+"""
+
+
+def test_card_files_are_byte_identical_across_processes(seed_build, tmp_path: Path) -> None:
+    """Another process, with the metrics read back from the metrics/*.json the build wrote (as the
+    DVC `card` stage reads them), writes the same bytes as the build did from its in-memory metrics."""
+    out, _ = seed_build
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    for name in card.ARTIFACTS:
+        (copy / name).unlink()
+    written = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((out.parent / "metrics").glob("*.json"))}
+    assert {"ingest", "segment", "deduplicate", "split", "validate"} <= set(written)
+    metrics = tmp_path / "metrics.json"
+    metrics.write_text(json.dumps(written), encoding="utf-8")
+    subprocess.run([sys.executable, "-c", REWRITE_CARD, str(copy), str(metrics)], check=True, timeout=120,
+                   cwd=tmp_path)
+    assert digests(copy) == digests(out)
+
+
+def test_no_machine_paths_or_dates_in_card_files(seed_build) -> None:
+    out, _ = seed_build
+    for name in card.ARTIFACTS:
+        data = (out / name).read_bytes()
+        assert str(out).encode() not in data and str(Path.home()).encode() + b"/" not in data, name
+        assert str(paths.ROOT).encode() not in data, name
+    for name in (card.CARD, card.CROISSANT, card.CITATION):
+        text = (out / name).read_text(encoding="utf-8")
+        assert not re.search(r"20[3-9]\d-\d\d-\d\d|202[5-9]-\d\d-\d\d", text), name  # no build date
