@@ -20,7 +20,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         "lines": result["ingest"]["lines_by_status"],
         "paragraphs": result["split"]["sizes"]["paragraphs"],
         "documents": result["segment"]["documents"],
-        "seconds": result["timings_s"]["total"],
+        "timings_s": result["timings_s"],
     }
     print(f"built {args.out}: {json.dumps(summary, ensure_ascii=False)}")
     return 0

@@ -1,0 +1,369 @@
+"""Step 5 bites: every GX expectation and every cross-file check fails on the damage it guards against.
+
+The seed is built once (conftest `seed_build`); each case damages a copy of it in one way, writes
+the Parquet back with the config's Arrow schema, and asserts that validate fails and names the
+check. In-process cases run the plain checks and only the damaged config's GX suites (GX costs
+~0.1 s per suite and split); the CLI cases run everything, as `dvc repro` does.
+"""
+from __future__ import annotations
+
+import fnmatch
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from syria_news_ar import paths, schema
+from syria_news_ar.expectations import load_suite
+from syria_news_ar.params import Params
+from syria_news_ar.validate import Report, validate
+
+SEED = paths.ROOT / paths.SOURCE
+SCRIPT = str(Path(sys.executable).parent / "syria-news-ar")
+FOREIGN_ID = "f" * 32  # a well-formed id that names nothing
+
+Rows = list[dict[str, Any]]
+Damage = Callable[[Path, Params], None]
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+
+def read(ds: Path, config: str, split: str) -> Rows:
+    return pq.read_table(ds / paths.parquet_relpath(config, split)).to_pylist()
+
+
+def write(ds: Path, config: str, split: str, rows: Rows, nullable: bool = False) -> None:
+    """Write rows back with the config's Arrow schema (relaxed to nullable for null damage,
+    as a writer that does not know the schema would)."""
+    arrow = schema.arrow_schema(config)
+    if nullable:
+        arrow = pa.schema([f.with_nullable(True) for f in arrow])
+    pq.write_table(pa.Table.from_pylist(rows, schema=arrow), ds / paths.parquet_relpath(config, split))
+
+
+def on(config: str, mutate: Callable[[Rows], Rows | None], split: str | None = None, nullable: bool = False) -> Damage:
+    """A damage that edits one split's rows in place (or replaces them by what mutate returns)."""
+
+    def damage(ds: Path, params: Params) -> None:
+        s = split or paths.splits_of(config)[0]
+        rows = read(ds, config, s)
+        new = mutate(rows)
+        write(ds, config, s, rows if new is None else new, nullable)
+
+    return damage
+
+
+def first(rows: Rows, pred: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    return next(r for r in rows if pred(r))
+
+
+def setv(rows: Rows, i: int, **values: Any) -> None:
+    rows[i].update(values)
+
+
+# --------------------------------------------------------------------------------------------
+# damage functions that need more than one row or file
+# --------------------------------------------------------------------------------------------
+
+def persian_yeh(rows: Rows) -> None:
+    r = first(rows, lambda r: "ي" in r["text"])
+    r["text"] = r["text"].replace("ي", "ی", 1)
+
+
+def too_long(ds: Path, params: Params) -> None:
+    rows = read(ds, "paragraphs", "train")
+    text = rows[0]["text"]
+    rows[0]["text"] = " ".join([text] * (params.validate.text_max_chars // (len(text) + 1) + 1))
+    rows[0]["n_chars"] = len(rows[0]["text"])
+    write(ds, "paragraphs", "train", rows)
+
+
+def not_arabic(rows: Rows) -> None:
+    rows[0]["text"] = "The regime forces shelled the city of Idlib on Tuesday, local sources said"
+    rows[0]["n_chars"] = len(rows[0]["text"])
+
+
+def duplicate_id(rows: Rows) -> None:
+    rows[1]["id"] = rows[0]["id"]
+
+
+def multi_line_document(rows: Rows) -> dict[str, Any]:
+    return first(rows, lambda r: r["source_line_end"] > r["source_line_start"])
+
+
+def swap_line_span(rows: Rows) -> None:
+    d = multi_line_document(rows)
+    d["source_line_start"], d["source_line_end"] = d["source_line_end"], d["source_line_start"]
+
+
+def reason_on_kept(rows: Rows) -> None:
+    first(rows, lambda r: r["status"] == "kept")["reason"] = "not_arabic"
+
+
+def rejected_without_reason(rows: Rows) -> None:
+    first(rows, lambda r: r["status"] == "kept").update(status="rejected", reason=None, paragraph_id=None)
+
+
+def blank_with_paragraph(rows: Rows) -> None:
+    first(rows, lambda r: r["status"] == "duplicate")["status"] = "blank"
+
+
+def shift_line_numbers(rows: Rows) -> None:
+    for r in rows:
+        r["line_number"] += 1
+
+
+def overlap_spans(rows: Rows) -> None:
+    rows[5]["byte_start"] = rows[4]["byte_end"] - 1
+
+
+def copy_into_other_split(ds: Path, params: Params) -> None:
+    """A train paragraph (id, text and all) also written into test: leakage."""
+    train, test = read(ds, "paragraphs", "train"), read(ds, "paragraphs", "test")
+    write(ds, "paragraphs", "test", [*test, dict(train[0])])
+
+
+def cluster_across_splits(ds: Path, params: Params) -> None:
+    """A test paragraph joins the near-duplicate cluster of a train paragraph."""
+    train, test = read(ds, "paragraphs", "train"), read(ds, "paragraphs", "test")
+    test[0]["near_duplicate_cluster"] = train[0]["id"]
+    write(ds, "paragraphs", "test", test)
+
+
+def document_across_splits(ds: Path, params: Params) -> None:
+    """A test document lists a train paragraph."""
+    train, docs = read(ds, "paragraphs", "train"), read(ds, "documents", "test")
+    docs[0]["paragraph_ids"] = [train[0]["id"], *docs[0]["paragraph_ids"][1:]]
+    write(ds, "documents", "test", docs)
+
+
+def foreign_source_line(ds: Path, params: Params) -> None:
+    """A paragraph claims a source line the ledger gives to another paragraph."""
+    rows = read(ds, "paragraphs", "train")
+    rows[0]["source_lines"] = [*rows[0]["source_lines"], rows[1]["source_lines"][0]]
+    write(ds, "paragraphs", "train", rows)
+
+
+# --------------------------------------------------------------------------------------------
+# the cases: (id, damage, configs whose GX suites run, check names that must fail)
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    damage: Damage
+    suites: tuple[str, ...]
+    expect: tuple[str, ...]
+
+
+P, S, D, L = ("paragraphs",), ("sentences",), ("documents",), ("lines",)
+CASES = [
+    # paragraphs
+    Case("persian_yeh", on("paragraphs", persian_yeh), P, ("paragraphs.train.text_no_forbidden_chars", "clean_text.paragraphs")),
+    Case("double_space", on("paragraphs", lambda rs: setv(rs, 0, text=rs[0]["text"].replace(" ", "  ", 1))), P,
+         ("paragraphs.train.text_no_double_or_edge_space",)),
+    Case("paragraph_id_duplicated", on("paragraphs", duplicate_id), P, ("paragraphs.train.id_unique", "unique_ids.paragraphs")),
+    Case("paragraph_id_null", on("paragraphs", lambda rs: setv(rs, 0, id=None), nullable=True), P, ("paragraphs.train.id_not_null",)),
+    Case("paragraph_text_null", on("paragraphs", lambda rs: setv(rs, 0, text=None), nullable=True), P, ("paragraphs.train.text_not_null",)),
+    Case("paragraph_text_empty", on("paragraphs", lambda rs: setv(rs, 0, text="", n_chars=0)), P, ("paragraphs.train.text_min_length",)),
+    Case("paragraph_text_too_long", too_long, P, ("paragraphs.train.text_max_length",)),
+    Case("paragraph_not_arabic", on("paragraphs", not_arabic), P, ("paragraphs.train.arabic_letter_share",)),
+    Case("paragraph_kind_bad", on("paragraphs", lambda rs: setv(rs, 0, kind="caption")), P, ("paragraphs.train.kind_in_set", "schema.paragraphs")),
+    Case("paragraph_n_chars_wrong", on("paragraphs", lambda rs: setv(rs, 0, n_chars=rs[0]["n_chars"] + 1)), P, ("paragraphs.train.n_chars_is_text_length",)),
+    Case("paragraph_n_sentences_0", on("paragraphs", lambda rs: setv(rs, 0, n_sentences=0)), P, ("paragraphs.train.n_sentences_positive", "sentences.cover")),
+    Case("paragraph_source_lines_empty", on("paragraphs", lambda rs: setv(rs, 0, source_lines=[])), P, ("paragraphs.train.source_lines_not_empty",)),
+    Case("paragraphs_row_count", on("paragraphs", lambda rs: rs[:-1]), P, ("paragraphs.train.row_count",)),
+    # sentences
+    Case("sentence_id_null", on("sentences", lambda rs: setv(rs, 0, id=None), nullable=True), S, ("sentences.train.id_not_null",)),
+    Case("sentence_id_duplicated", on("sentences", duplicate_id), S, ("sentences.train.id_unique", "unique_ids.sentences")),
+    Case("sentence_text_empty", on("sentences", lambda rs: setv(rs, 0, text="")), S, ("sentences.train.text_not_empty",)),
+    Case("sentence_double_space", on("sentences", lambda rs: setv(rs, 0, text=rs[0]["text"].replace(" ", "  ", 1))), S,
+         ("sentences.train.text_no_double_or_edge_space", "clean_text.sentences")),
+    Case("sentence_position_negative", on("sentences", lambda rs: setv(rs, 0, position=-1)), S, ("sentences.train.position_non_negative", "schema.sentences")),
+    Case("sentence_char_start_negative", on("sentences", lambda rs: setv(rs, 0, char_start=-1)), S, ("sentences.train.char_start_non_negative",)),
+    Case("sentence_start_not_before_end", on("sentences", lambda rs: setv(rs, 0, char_start=rs[0]["char_end"])), S, ("sentences.train.char_end_after_start",)),
+    Case("sentence_span_shortened", on("sentences", lambda rs: setv(rs, 0, char_end=rs[0]["char_end"] - 1)), S,
+         ("sentences.train.span_is_text_length", "sentences.offsets")),
+    Case("sentence_offset_moved", on("sentences", lambda rs: setv(rs, 0, char_start=rs[0]["char_start"] + 1, char_end=rs[0]["char_end"] + 1)), (),
+         ("sentences.offsets",)),
+    Case("sentence_position_gap", on("sentences", lambda rs: setv(rs, 0, position=rs[0]["position"] + 10)), (), ("sentences.cover",)),
+    Case("sentences_row_count", on("sentences", lambda rs: rs[:-1]), S, ("sentences.train.row_count",)),
+    # documents
+    Case("document_id_null", on("documents", lambda rs: setv(rs, 0, id=None), nullable=True), D, ("documents.train.id_not_null",)),
+    Case("document_id_duplicated", on("documents", duplicate_id), D, ("documents.train.id_unique", "unique_ids.documents")),
+    Case("document_text_empty", on("documents", lambda rs: setv(rs, 0, text="")), D, ("documents.train.text_not_empty", "documents.text")),
+    Case("document_n_paragraphs_0", on("documents", lambda rs: setv(rs, 0, n_paragraphs=0)), D,
+         ("documents.train.n_paragraphs_positive", "schema.documents", "refs.document_paragraphs")),
+    Case("document_line_span_reversed", on("documents", swap_line_span), D, ("documents.train.line_span_ordered",)),
+    Case("document_date_out_of_range", on("documents", lambda rs: setv(rs, 0, date="2023-05-01")), D, ("documents.train.date_in_range",)),
+    Case("document_date_not_a_date", on("documents", lambda rs: setv(rs, 0, date="2024-13-45")), D, ("documents.train.date_in_range",)),
+    Case("document_double_space", on("documents", lambda rs: setv(rs, 0, text=rs[0]["text"].replace(" ", "  ", 1))), (),
+         ("clean_text.documents", "documents.text")),
+    Case("documents_row_count", on("documents", lambda rs: rs[:-1]), D, ("documents.train.row_count",)),
+    # lines (the ledger)
+    Case("ledger_row_dropped", on("lines", lambda rs: rs[:10] + rs[11:]), L,
+         ("lines.full.line_number_max_is_row_count", "lines.full.row_count", "ledger.contiguous", "ledger.covers_source")),
+    Case("ledger_last_row_dropped", on("lines", lambda rs: rs[:-1]), (), ("ledger.covers_source",)),
+    Case("ledger_line_number_duplicated", on("lines", lambda rs: setv(rs, 1, line_number=1)), L, ("lines.full.line_number_unique",)),
+    Case("ledger_line_numbers_shifted", on("lines", shift_line_numbers), L,
+         ("lines.full.line_number_min_is_1",)),
+    Case("ledger_status_bad", on("lines", lambda rs: setv(rs, 0, status="dropped")), L, ("lines.full.status_in_set", "schema.lines")),
+    Case("ledger_reason_on_kept_line", on("lines", reason_on_kept), L, ("lines.full.reason_null_unless_rejected", "ledger.status")),
+    Case("ledger_rejected_without_reason", on("lines", rejected_without_reason), L, ("lines.full.reason_set_when_rejected", "ledger.status")),
+    Case("ledger_blank_with_paragraph", on("lines", blank_with_paragraph), L, ("lines.full.paragraph_id_null_when_blank_or_rejected",)),
+    Case("ledger_kept_without_paragraph", on("lines", lambda rs: setv(rs, 0, paragraph_id=None)), L, ("lines.full.paragraph_id_set_when_kept_or_duplicate",)),
+    Case("ledger_sha256_not_hex", on("lines", lambda rs: setv(rs, 0, raw_sha256="z" * 64)), L, ("lines.full.raw_sha256_hex",)),
+    Case("ledger_sha256_changed", on("lines", lambda rs: setv(rs, 0, raw_sha256="0" * 64)), (), ("ledger.raw_sha256",)),
+    Case("ledger_span_reversed", on("lines", lambda rs: setv(rs, 5, byte_end=rs[5]["byte_start"] - 1)), L,
+         ("lines.full.byte_span_not_reversed", "ledger.byte_spans")),
+    Case("ledger_spans_overlap", on("lines", overlap_spans), L, ("lines.full.byte_spans_ordered", "ledger.byte_spans")),
+    Case("ledger_paragraph_dangling", on("lines", lambda rs: setv(rs, 0, paragraph_id=FOREIGN_ID)), (), ("refs.lines",)),
+    Case("ledger_source_lines_foreign", foreign_source_line, (), ("ledger.source_lines",)),
+    # references and leakage across files and splits
+    Case("sentence_paragraph_dangling", on("sentences", lambda rs: setv(rs, 0, paragraph_id=FOREIGN_ID)), (), ("refs.sentence_paragraph",)),
+    Case("paragraph_document_dangling", on("paragraphs", lambda rs: setv(rs, 0, document_id=FOREIGN_ID)), (), ("refs.paragraph_document",)),
+    Case("document_paragraph_dangling", on("documents", lambda rs: setv(rs, 0, paragraph_ids=[FOREIGN_ID, *rs[0]["paragraph_ids"][1:]])), (),
+         ("refs.document_paragraphs",)),
+    Case("cluster_dangling", on("paragraphs", lambda rs: setv(rs, 0, near_duplicate_cluster=FOREIGN_ID)), (), ("refs.cluster",)),
+    Case("paragraph_copied_into_other_split", copy_into_other_split, (), ("leakage.normalized_key",)),
+    Case("cluster_across_splits", cluster_across_splits, (), ("leakage.cluster",)),
+    Case("document_across_splits", document_across_splits, (), ("leakage.document_group",)),
+]
+
+
+# --------------------------------------------------------------------------------------------
+# fixtures
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def built(seed_build: tuple[Path, dict]) -> tuple[Path, dict[str, dict[str, int]]]:
+    """The seed dataset folder and the split sizes its split step recorded."""
+    out, result = seed_build
+    return out, result["split"]["sizes"]
+
+
+@pytest.fixture(scope="module")
+def metrics_file(built: tuple[Path, dict], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("metrics") / "split.json"
+    path.write_text(json.dumps({"sizes": built[1]}), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def clean_report(built: tuple[Path, dict], params: Params) -> Report:
+    """The undamaged seed validated in-process with every suite and the recorded sizes."""
+    return validate(built[0], SEED, expected_sizes=built[1], params=params)
+
+
+def damaged_copy(built: tuple[Path, dict], tmp_path: Path, damage: Damage, params: Params) -> Path:
+    ds = tmp_path / "dataset"
+    shutil.copytree(built[0], ds)
+    damage(ds, params)
+    return ds
+
+
+def failed(report: Report, pattern: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for name in report.failures)
+
+
+def cli(*args: str, cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([SCRIPT, "validate", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# tests
+# --------------------------------------------------------------------------------------------
+
+def test_undamaged_seed_passes_every_suite_and_check(clean_report: Report) -> None:
+    """The guard must not cry wolf: the built seed passes all of it, row counts included."""
+    report = clean_report
+    assert report.ok, report.lines()
+    suites = {name for name, e in report.entries.items() if e.layer == "gx"}
+    assert suites == {f"{c}.{s}" for c in paths.CONFIGS for s in paths.splits_of(c)}
+    assert not report.skipped
+    assert all(f"{s}.row_count" in report.checked for s in suites)
+
+
+def test_without_sizes_the_row_counts_are_skipped_and_said_so(built: tuple[Path, dict], params: Params) -> None:
+    report = validate(built[0], params=params, suites=("documents",))
+    assert report.ok, report.lines()
+    assert "row_count" in report.skipped and "ledger.raw_sha256" in report.skipped
+    assert not any(c.endswith(".row_count") for c in report.checked)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_damage_is_caught_by_its_check(case: Case, built: tuple[Path, dict], tmp_path: Path, params: Params) -> None:
+    """Each damage makes validate fail and name the check that guards against it."""
+    ds = damaged_copy(built, tmp_path, case.damage, params)
+    report = validate(ds, SEED, expected_sizes=built[1], params=params, suites=case.suites or False)
+    assert not report.ok
+    missing = [name for name in case.expect if not failed(report, name)]
+    assert not missing, f"{missing} did not fail; failures: {sorted(report.failures)}"
+
+
+def test_every_expectation_and_check_has_a_damage_case(built: tuple[Path, dict], params: Params) -> None:
+    """Proof they bite is only complete if no suite entry or plain check lacks a case above."""
+    covered = {name for case in CASES for name in case.expect}
+    gx = {f"{c}.{paths.splits_of(c)[0]}.{e.check}" for c in paths.CONFIGS for e in load_suite(c).expectations}
+    plain = set(validate(built[0], SEED, params=params, suites=False).checked)
+    assert gx - covered == set()
+    assert plain - covered == set()
+
+
+def test_cli_fails_names_the_check_and_writes_a_stable_summary(
+    built: tuple[Path, dict], metrics_file: Path, tmp_path: Path, params: Params, clean_report: Report
+) -> None:
+    """The console script, as `dvc repro` runs it: a table on stdout, failures on stderr, exit 1,
+    and a summary byte-identical to another run's (so metrics/validation.json does not churn):
+    the CLI's and the in-process run's, in two processes and two working directories."""
+    damaged = {c.id: damaged_copy(built, tmp_path / c.id, c.damage, params)
+               for c in CASES if c.id in ("persian_yeh", "ledger_row_dropped")}
+    common = ["--source", str(SEED), "--metrics", str(metrics_file)]
+    runs = {
+        "clean": cli(str(built[0]), *common, "--summary", str(tmp_path / "s1.json"), cwd=tmp_path),
+        **{name: cli(str(ds), *common, "--summary", str(tmp_path / f"{name}.json"), cwd=tmp_path) for name, ds in damaged.items()},
+    }
+    out = {name: (p.wait(timeout=180), *p.communicate()) for name, p in runs.items()}
+
+    code, stdout, stderr = out["clean"]
+    assert code == 0, stderr
+    assert "checks passed" in stdout and "paragraphs.train" in stdout
+    assert stderr == ""  # GX progress bars and logs stay off
+    s1 = (tmp_path / "s1.json").read_bytes()
+    assert s1 == clean_report.summary_json().encode("utf-8")
+    summary = json.loads(s1)
+    assert summary["ok"] and summary["failed"] == 0 and summary["skipped"] == {}
+    assert summary["suites"]["paragraphs.train"]["expectations"] == len(load_suite("paragraphs").expectations)
+    assert str(tmp_path) not in s1.decode() and str(paths.ROOT) not in s1.decode()
+
+    expected = {"persian_yeh": ("paragraphs.train.text_no_forbidden_chars", "clean_text.paragraphs"),
+                "ledger_row_dropped": ("lines.full.row_count", "ledger.contiguous")}
+    for name, checks in expected.items():
+        code, stdout, stderr = out[name]
+        assert code == 1, stdout + stderr
+        assert "Traceback" not in stderr and "checks passed" not in stdout
+        bad = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
+        assert not bad["ok"]
+        for check in checks:
+            assert check in stdout and check in stderr
+            assert any(check in s["failures"] for s in bad["suites"].values())
+
+
+def test_data_docs_are_built_offline(built: tuple[Path, dict], tmp_path: Path, params: Params) -> None:
+    """--docs writes a static GX site (pages for the suites and their validation results)."""
+    docs = tmp_path / "docs"
+    report = validate(built[0], params=params, docs_dir=docs, suites=("documents",))
+    assert report.ok, report.lines()
+    assert (docs / "index.html").is_file()
+    assert (docs / "expectations" / "documents" / "train.html").is_file()
+    assert list((docs / "validations" / "documents" / "train").rglob("*.html"))
