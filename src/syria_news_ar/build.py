@@ -129,7 +129,7 @@ def build(source: Path, out_dir: Path, params: Params, metrics_dir: Path | None 
     try:
         sizes = write_all(tmp, records, doc_split)
         t = lap("split_write", t)
-        report = validate(tmp, source)
+        report = validate(tmp, source, params=params, expected_sizes=sizes)
         t = lap("validate", t)
         if not report.ok:
             raise ValidationFailed(report.lines())

@@ -554,7 +554,7 @@ def body(params: Params, metrics: dict[str, dict], stats: DataStats) -> str:  # 
         "Exact: lines whose normalized keys are equal are one paragraph record (the key, used only for duplicates "
         "and leakage and never published, drops diacritics and tatweel, unifies أ إ آ ٱ → ا, ى → ي, ة → ه, "
         "Arabic-Indic digits → ASCII, removes punctuation and symbols and collapses spaces); the ledger marks the "
-        "later lines `duplicate`. Near: MinHash (datasketch, "
+        "later lines `duplicate`. Near: MinHash (rensa signatures over 64-bit shingle hashes, "
         f"{d.num_perm} permutations, seed {d.seed}) over character {d.shingle_size}-grams of the key, LSH with "
         f"{d.lsh_bands} bands of {d.lsh_rows} rows; every candidate pair is confirmed on the exact shingle sets: "
         f"Jaccard ≥ {d.jaccard_threshold}, or the shorter side — a paragraph of at least {d.containment_min_words} "

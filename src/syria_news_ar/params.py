@@ -55,6 +55,7 @@ class DatasetParams:
     version: str
     name: str
     pretty_name: str
+    released: str  # ISO date of this version's release (card, CITATION.cff, Croissant)
 
 
 @dataclass(frozen=True)
