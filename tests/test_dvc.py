@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -86,9 +87,17 @@ def test_threshold_change_reruns_only_downstream(fresh_clone: Path, tmp_path: Pa
     shutil.copytree(fresh_clone, clone, symlinks=True)
     params = clone / "params.yaml"
     text = params.read_text(encoding="utf-8")
-    assert "jaccard_threshold: 0.7" in text
-    params.write_text(text.replace("jaccard_threshold: 0.7", "jaccard_threshold: 0.8"), encoding="utf-8")
-    assert stale_stages(clone) == ["deduplicate", "split", "validate", "card"]
+    assert "jaccard_threshold: 0.7" in text and "containment_threshold: 0.9\n" in text
+    # strict enough that the seed's reworded pairs (lines 22/78) stop matching
+    text = text.replace("jaccard_threshold: 0.7", "jaccard_threshold: 0.99")
+    params.write_text(text.replace("containment_threshold: 0.9\n", "containment_threshold: 0.999\n"), encoding="utf-8")
+    # status names the stages whose own params changed (the card quotes the thresholds) ...
+    assert stale_stages(clone) == ["deduplicate", "card"]
+    # ... and repro reruns them and what depends on the changed clusters, never ingest/segment
+    out = dvc(clone, "repro").stdout
+    ran = re.findall(r"Running stage '([a-z]+)'", out)
+    assert ran == ["deduplicate", "split", "validate", "card"], out
+    assert "Stage 'ingest' didn't change" in out and "Stage 'segment' didn't change" in out
 
 
 def test_failed_validation_stops_repro_and_keeps_the_lock(fresh_clone: Path, tmp_path: Path) -> None:
@@ -100,8 +109,6 @@ def test_failed_validation_stops_repro_and_keeps_the_lock(fresh_clone: Path, tmp
     params = clone / "params.yaml"
     data = params.read_text(encoding="utf-8")
     assert "text_max_chars:" in data
-    import re
-
     params.write_text(re.sub(r"text_max_chars: \d+", "text_max_chars: 50", data), encoding="utf-8")
     proc = dvc(clone, "repro", check=False)
     assert proc.returncode != 0
