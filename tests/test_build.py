@@ -164,3 +164,17 @@ def test_load_dataset_offline(seed_build, tmp_path, monkeypatch, config: str) ->
     expected = result["split"]["sizes"][config]
     assert {s: ds[s].num_rows for s in ds} == expected
     assert list(ds[paths.splits_of(config)[0]].features) == schema.arrow_schema(config).names
+
+
+def test_a_300_kb_line_is_processed_whole(write_source, tmp_path, params) -> None:
+    sentence = "قالت مصادر ميدانية إن المعارك مستمرة على أطراف المدينة منذ الصباح الباكر."
+    long_line = " ".join([sentence] * (300_000 // (len(sentence.encode()) + 1) + 1))
+    assert len(long_line.encode()) > 300_000
+    src = write_source("\n".join([SMALL[0], long_line, SMALL[4]]) + "\n")
+    out = tmp_path / "ds"
+    build(src, out, params, None)
+    paragraphs = {p["source_lines"][0]: p for rows in read(out, "paragraphs").values() for p in rows}
+    assert paragraphs[2]["text"] == long_line
+    assert paragraphs[2]["n_sentences"] == long_line.count(".")
+    ledger = read(out, "lines")["full"]
+    assert ledger[1]["byte_end"] - ledger[1]["byte_start"] == len(long_line.encode())
