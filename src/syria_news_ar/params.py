@@ -48,6 +48,8 @@ class ValidateParams:
     text_max_chars: int
     date_min: str
     date_max: str
+    jsonschema_all_records_up_to: int
+    jsonschema_sample_records: int
 
 
 @dataclass(frozen=True)
