@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dataset test venv lock clean
+.PHONY: dataset test venv lock clean bench
 
 venv: $(STAMP)
 
@@ -22,6 +22,10 @@ dataset: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# On demand, not part of `make test`: the build against datatrove's workload W (benchmarks/run.py).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 # Re-resolve every transitive dependency and rewrite the lock (needs uv: pip install uv).
 lock:
