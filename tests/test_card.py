@@ -279,7 +279,7 @@ def test_card_files_are_byte_identical_across_processes(seed_build, tmp_path: Pa
     for name in card.ARTIFACTS:
         (copy / name).unlink()
     written = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((out.parent / "metrics").glob("*.json"))}
-    assert {"ingest", "segment", "deduplicate", "split", "validate"} <= set(written)
+    assert {"ingest", "segment", "deduplicate", "split", "validation"} <= set(written)
     metrics = tmp_path / "metrics.json"
     metrics.write_text(json.dumps(written), encoding="utf-8")
     subprocess.run([sys.executable, "-c", REWRITE_CARD, str(copy), str(metrics)], check=True, timeout=120,

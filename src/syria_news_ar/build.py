@@ -133,7 +133,7 @@ def build(source: Path, out_dir: Path, params: Params, metrics_dir: Path | None 
         t = lap("validate", t)
         if not report.ok:
             raise ValidationFailed(report.lines())
-        metrics = collect_metrics(ingested, seg, dedup, split_stats, sizes, report.checked)
+        metrics = collect_metrics(ingested, seg, dedup, split_stats, sizes, report.summary())
         write_card(tmp, params, metrics)
         lap("card", t)
         _replace_dir(tmp, out_dir)
@@ -158,13 +158,14 @@ def _replace_dir(new: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def collect_metrics(ingested, seg, dedup, split_stats, sizes, checks) -> dict[str, Any]:  # noqa: ANN001
+def collect_metrics(ingested, seg, dedup, split_stats, sizes, validation) -> dict[str, Any]:  # noqa: ANN001
+    """Every step's metrics, keyed like the DVC stages' files (metrics/<key>.json)."""
     return {
         "ingest": ingested.metrics(),
         "segment": seg.metrics(),
         "deduplicate": dedup.stats,
         "split": {**split_stats, "sizes": sizes},
-        "validate": {"checks": len(checks), "failed": 0},
+        "validation": validation,
     }
 
 

@@ -580,8 +580,8 @@ def body(params: Params, metrics: dict[str, dict], stats: DataStats) -> str:  # 
         f"Every record of every config ({_n(n_records)} records in all) is checked against its JSON Schema "
         "(draft 2020-12, `schemas/<config>.schema.json`), then cross-file invariants: unique ids, references, "
         "the ledger accounting for every line, sentence offsets, clean text, no leakage across splits. "
-        f"This build ran {_n(_get(metrics, 'validate', 'checks'))} named checks with "
-        f"{_n(_get(metrics, 'validate', 'failed'))} failures; a failure stops the build.\n"
+        f"This build ran {_n(_get(metrics, 'validation', 'checks'))} named checks with "
+        f"{_n(_get(metrics, 'validation', 'failed'))} failures; a failure stops the build.\n"
     )
     add("### 6. Card\n")
     add("This card, `croissant.json`, `CITATION.cff` and the figure are generated from the written files, the "
