@@ -15,7 +15,8 @@ from .errors import SyriaNewsError, ValidationFailed
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
 
-    result = build(Path(args.source), Path(args.out), params_mod.load(Path(args.params)), Path(args.metrics_dir))
+    metrics_dir = Path(args.metrics_dir) if args.metrics_dir else None
+    result = build(Path(args.source), Path(args.out), params_mod.load(Path(args.params)), metrics_dir)
     summary = {
         "lines": result["ingest"]["lines_by_status"],
         "paragraphs": result["split"]["sizes"]["paragraphs"],
@@ -110,7 +111,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("source", metavar="SOURCE", help="UTF-8 text file, one paragraph a line")
     b.add_argument("--out", required=True, metavar="DIR", help="dataset folder to (re)create")
     b.add_argument("--params", default=str(paths.PARAMS), metavar="FILE", help="params file (default: params.yaml)")
-    b.add_argument("--metrics-dir", default="metrics", metavar="DIR", help="where the step metrics JSON go (default: metrics)")
+    b.add_argument("--metrics-dir", metavar="DIR",
+                   help="also write each step's metrics JSON and plot data here (default: not written, so a "
+                   "build of another file never touches the project's committed metrics/)")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="check every record, every cross-file invariant and the GX suites of a dataset folder",
