@@ -136,7 +136,7 @@ def build(source: Path, out_dir: Path, params: Params, metrics_dir: Path | None 
         metrics = collect_metrics(ingested, seg, dedup, split_stats, sizes, report.summary())
         write_card(tmp, params, metrics)
         lap("card", t)
-        _replace_dir(tmp, out_dir)
+        replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -147,7 +147,7 @@ def build(source: Path, out_dir: Path, params: Params, metrics_dir: Path | None 
     return {**metrics, "timings_s": timings}
 
 
-def _replace_dir(new: Path, target: Path) -> None:
+def replace_dir(new: Path, target: Path) -> None:
     """Swap the finished folder into place: rename is atomic within one file system."""
     old = None
     if target.exists():

@@ -7,6 +7,7 @@ import pyarrow as pa
 
 from .ids import content_id
 from .ingest import STATUS_TEXT
+from .schema import arrow_schema
 
 
 @dataclass
@@ -26,8 +27,6 @@ def _cols(names: list[str]) -> dict[str, list]:
 
 
 def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup: pa.Table) -> Records:
-    from .schema import arrow_schema
-
     all_lines = ingested.to_pydict()
     seg = segmented.to_pydict()
     row_of_line = {n: i for i, n in enumerate(all_lines["line_number"])}

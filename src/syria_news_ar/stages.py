@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import paths
-from .build import _replace_dir, split_and_assemble, write_all, write_json, write_plot_data
+from .build import replace_dir, split_and_assemble, write_all, write_json, write_plot_data
 from .deduplicate import deduplicate
 from .ingest import ingest
 from .params import Params
@@ -63,7 +63,7 @@ def stage_split(params: Params, out_dir: Path = paths.DATASET) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=".split.tmp-", dir=out_dir))
     try:
         sizes = write_all(tmp, records, doc_split)
-        _replace_dir(tmp / "data", out_dir / "data")
+        replace_dir(tmp / "data", out_dir / "data")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     write_json(paths.metrics_file("split"), {**stats, "sizes": sizes})
