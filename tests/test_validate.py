@@ -8,6 +8,7 @@ check. In-process cases run the plain checks and only the damaged config's GX su
 from __future__ import annotations
 
 import fnmatch
+import re
 import json
 import shutil
 import subprocess
@@ -20,6 +21,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from syria_news_ar import paths, schema
 from syria_news_ar.expectations import load_suite
@@ -367,3 +370,33 @@ def test_data_docs_are_built_offline(built: tuple[Path, dict], tmp_path: Path, p
     assert (docs / "index.html").is_file()
     assert (docs / "expectations" / "documents" / "train.html").is_file()
     assert list((docs / "validations" / "documents" / "train").rglob("*.html"))
+
+
+# --------------------------------------------------------------------------------------------
+# the vectorised helpers equal their per-character references
+# --------------------------------------------------------------------------------------------
+
+def test_forbidden_table_equals_the_regex() -> None:
+    import numpy as np
+
+    from syria_news_ar.clean import FORBIDDEN_IN_CLEAN
+    from syria_news_ar.validate import forbidden_table
+
+    regex = re.compile(FORBIDDEN_IN_CLEAN)
+    reference = np.fromiter((regex.match(chr(c)) is not None for c in range(0x110000)), dtype=bool, count=0x110000)
+    assert (forbidden_table() == reference).all()
+
+
+def test_dirty_lines_exact() -> None:
+    from syria_news_ar.validate import dirty_lines
+
+    lines = ["نص نظيف", "نص  مزدوج", " حافة", "حافة ", "", "المقیم", "نص\u200bخفي", "لـ \"إدارة\""]
+    assert dirty_lines(lines).tolist() == [False, True, True, True, True, True, True, False]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text()), max_size=20))
+def test_arabic_letter_shares_equal_the_reference(texts) -> None:
+    from syria_news_ar.expectations import arabic_letter_share, arabic_letter_shares
+
+    assert arabic_letter_shares(texts) == [arabic_letter_share(t) for t in texts]

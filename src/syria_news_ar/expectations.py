@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import yaml
 
 from . import paths
@@ -66,6 +67,30 @@ def arabic_letter_share(text: str | None) -> float:
     return len(_ARABIC_LETTER.findall(text)) / letters if letters else 0.0
 
 
+@cache
+def _letter_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Per code point: is it a letter (str.isalpha, as [^\\W\\d_]) / an Arabic letter (_ARABIC_LETTER)."""
+    letter = np.fromiter((chr(c).isalpha() for c in range(0x110000)), dtype=bool, count=0x110000)
+    arabic = np.zeros(0x110000, dtype=bool)
+    for lo, hi in ((0x0621, 0x063A), (0x0641, 0x064A), (0x0671, 0x06D3), (0x06D5, 0x06D5), (0x06EE, 0x06EF), (0x06FA, 0x06FC), (0x06FF, 0x06FF)):
+        arabic[lo : hi + 1] = True
+    return letter, arabic
+
+
+def arabic_letter_shares(texts: Iterable[str | None]) -> list[float]:
+    """`arabic_letter_share` of every text, counted on code points in numpy (no per-character Python)."""
+    strings = [t if isinstance(t, str) else "" for t in texts]
+    if not strings:
+        return []
+    cps = np.frombuffer("".join(strings).encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter((len(t) for t in strings), dtype=np.int64, count=len(strings))
+    row = np.repeat(np.arange(len(strings)), lengths)
+    letter_table, arabic_table = _letter_tables()
+    letters = np.bincount(row, weights=letter_table[cps], minlength=len(strings))
+    arabic = np.bincount(row, weights=arabic_table[cps], minlength=len(strings))
+    return np.where(letters > 0, arabic / np.maximum(letters, 1), 0.0).tolist()
+
+
 def _iso_date(value: Any) -> dt.date | None:
     if not isinstance(value, str):
         return None
@@ -76,7 +101,7 @@ def _iso_date(value: Any) -> dt.date | None:
 
 
 def _derive_paragraphs(df: pd.DataFrame) -> None:
-    df["arabic_letter_share"] = [arabic_letter_share(t) for t in df["text"]]
+    df["arabic_letter_share"] = arabic_letter_shares(df["text"].tolist())
     df["n_source_lines"] = [0 if v is None else len(v) for v in df["source_lines"]]
     df["text_chars"] = [0 if not isinstance(t, str) else len(t) for t in df["text"]]
 

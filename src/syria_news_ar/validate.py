@@ -15,9 +15,11 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 from jsonschema import Draft202012Validator
 
@@ -30,8 +32,6 @@ from .ingest import iter_raw_lines
 from .schema_check import violations
 from .write import read_split
 
-_FORBIDDEN = re.compile(FORBIDDEN_IN_CLEAN)
-_BAD_SPACING = re.compile(r"  |^ | $")
 NO_SOURCE = "not checked: no source given (--source)"
 
 
@@ -222,14 +222,42 @@ def check_ledger(report: Report, data: dict[str, Rows], source: Path | None) -> 
     )
 
 
-def check_texts(report: Report, data: dict[str, Rows]) -> None:
-    def dirty(text: str) -> bool:
-        return bool(_FORBIDDEN.search(text) or _BAD_SPACING.search(text)) or text == ""
+@cache
+def forbidden_table() -> np.ndarray:
+    """Per code point: does FORBIDDEN_IN_CLEAN match it? (Parsed from the class clean.py emits:
+    \\uXXXX / \\UXXXXXXXX escapes, alone or as ranges; tested against the regex itself.)"""
+    table = np.zeros(0x110000, dtype=bool)
+    esc = r"\\u([0-9A-F]{4})|\\U([0-9A-F]{8})"
+    for m in re.finditer(rf"(?:{esc})(?:-(?:{esc}))?", FORBIDDEN_IN_CLEAN):
+        lo = int(m.group(1) or m.group(2), 16)
+        hi = int(m.group(3) or m.group(4), 16) if (m.group(3) or m.group(4)) else lo
+        table[lo : hi + 1] = True
+    return table
 
+
+def dirty_lines(lines: list[str]) -> np.ndarray:
+    """Per line: empty, edge or double space, or a character cleaning removes or maps."""
+    if not lines:
+        return np.zeros(0, dtype=bool)
+    cps = np.frombuffer("".join(lines).encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter((len(t) for t in lines), dtype=np.int64, count=len(lines))
+    forbidden = np.bincount(np.repeat(np.arange(len(lines)), lengths), weights=forbidden_table()[cps], minlength=len(lines)) > 0
+    spacing = np.fromiter((t == "" or "  " in t or t[0] == " " or t[-1] == " " for t in lines), dtype=bool, count=len(lines))
+    return forbidden | spacing
+
+
+def check_texts(report: Report, data: dict[str, Rows]) -> None:
     for config in ("paragraphs", "sentences", "documents"):
+        records = _all(data[config])
+        lines, owner = [], []
+        for i, r in enumerate(records):
+            for line in (r["text"] or "").split("\n"):
+                lines.append(line)
+                owner.append(i)
+        bad = np.unique(np.asarray(owner, dtype=np.int64)[dirty_lines(lines)])
         report.check(
             f"clean_text.{config}",
-            [r["id"] for r in _all(data[config]) if any(dirty(t) for t in (r["text"] or "").split("\n"))],
+            [records[i]["id"] for i in bad],
             "texts hold a removed/mapped character, a double space or an edge space",
         )
     paragraphs = {r["id"]: r for r in _all(data["paragraphs"])}
