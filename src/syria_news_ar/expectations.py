@@ -77,18 +77,21 @@ def _letter_tables() -> tuple[np.ndarray, np.ndarray]:
     return letter, arabic
 
 
-def arabic_letter_shares(texts: Iterable[str | None]) -> list[float]:
-    """`arabic_letter_share` of every text, counted on code points in numpy (no per-character Python)."""
+def arabic_letter_shares(texts: Iterable[str | None], chunk: int = 10_000) -> list[float]:
+    """`arabic_letter_share` of every text, counted on code points in numpy (no per-character
+    Python), in chunks of texts so the temporary arrays stay small."""
     strings = [t if isinstance(t, str) else "" for t in texts]
-    if not strings:
-        return []
-    cps = np.frombuffer("".join(strings).encode("utf-32-le"), dtype=np.uint32)
-    lengths = np.fromiter((len(t) for t in strings), dtype=np.int64, count=len(strings))
-    row = np.repeat(np.arange(len(strings)), lengths)
     letter_table, arabic_table = _letter_tables()
-    letters = np.bincount(row, weights=letter_table[cps], minlength=len(strings))
-    arabic = np.bincount(row, weights=arabic_table[cps], minlength=len(strings))
-    return np.where(letters > 0, arabic / np.maximum(letters, 1), 0.0).tolist()
+    out: list[float] = []
+    for lo in range(0, len(strings), chunk):
+        part = strings[lo : lo + chunk]
+        cps = np.frombuffer("".join(part).encode("utf-32-le"), dtype=np.uint32)
+        lengths = np.fromiter((len(t) for t in part), dtype=np.int64, count=len(part))
+        row = np.repeat(np.arange(len(part), dtype=np.int32), lengths)
+        letters = np.bincount(row, weights=letter_table[cps], minlength=len(part))
+        arabic = np.bincount(row, weights=arabic_table[cps], minlength=len(part))
+        out += np.where(letters > 0, arabic / np.maximum(letters, 1), 0.0).tolist()
+    return out
 
 
 def _iso_date(value: Any) -> dt.date | None:
