@@ -29,7 +29,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .errors import BadInputError
-    from .validate import default_params, load_expected_sizes, validate
+    from .validate import load_expected_sizes, validate
 
     out = Path(args.dir)
     if not (out / "data").is_dir():
@@ -38,7 +38,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         out,
         Path(args.source) if args.source else None,
         expected_sizes=load_expected_sizes(Path(args.metrics)) if args.metrics else None,
-        params=params_mod.load(Path(args.params)) if args.params else default_params(),
+        params=params_mod.load(Path(args.params)) if args.params else params_mod.load(),
         docs_dir=Path(args.docs) if args.docs else None,
     )
     print(report.table())

@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import paths
+from .records import Records
 
 LENGTH_BIN = 100  # characters
 
@@ -25,3 +26,12 @@ def write_plots(plots_dir: Path, n_chars: list[int], n_sentences: list[int], spl
             w.writerow([x_name, *paths.SPLITS])
             for x in xs:
                 w.writerow([x, *(counts[s].get(x, 0) for s in paths.SPLITS)])
+
+
+def write_plot_data(plots_dir: Path, records: Records, doc_split: list[str]) -> None:
+    write_plots(
+        plots_dir,
+        records.paragraphs["n_chars"],
+        records.paragraphs["n_sentences"],
+        [doc_split[d] for d in records.paragraph_doc],
+    )

@@ -6,9 +6,17 @@ normalized key can appear in two splits of any config.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
+import pyarrow as pa
+
+from . import paths
+from .clean import normalized_key
 from .ids import content_id
+from .params import Params
+from .records import Records, assemble
 from .unionfind import UnionFind
 
 
@@ -54,3 +62,51 @@ def assign(
             members[empty].append(g)
             out[g] = empty
     return out
+
+
+def group_tokens(records: Records) -> list[tuple[int, str]]:
+    """(document, token) pairs that must not cross splits: paragraph ids, clusters, sentence and document keys."""
+    pairs: list[tuple[int, str]] = []
+    cluster_of = dict(zip(records.paragraphs["id"], records.paragraphs["near_duplicate_cluster"]))
+    for d, (pids, text) in enumerate(zip(records.documents["paragraph_ids"], records.documents["text"])):
+        pairs.append((d, content_id(normalized_key(text))))
+        for pid in pids:
+            pairs.append((d, pid))
+            pairs.append((d, "cluster:" + cluster_of[pid]))
+    for doc, text in zip(records.sentence_doc, records.sentences["text"]):
+        pairs.append((doc, content_id(normalized_key(text))))
+    return pairs
+
+
+def split_documents(records: Records, params: Params) -> tuple[list[str], dict[str, Any]]:
+    """Split name of every document, and what the split step reports."""
+    n_docs = len(records.documents["id"])
+    group_of = document_groups(n_docs, group_tokens(records))
+    roots = sorted(set(group_of))
+    index = {r: i for i, r in enumerate(roots)}
+    weights = [0] * len(roots)
+    for doc in records.paragraph_doc:
+        weights[index[group_of[doc]]] += 1
+    group_ids = [records.documents["id"][r] for r in roots]
+    split_of_group = assign(group_ids, weights, params.split.ratios, params.split.seed)
+    doc_split = [split_of_group[index[group_of[d]]] for d in range(n_docs)]
+    total = sum(weights)
+    reached = Counter()
+    for g, s in enumerate(split_of_group):
+        reached[s] += weights[g]
+    stats = {
+        "groups": len(roots),
+        "group_sizes_documents": dict(sorted(Counter(Counter(group_of).values()).items())),
+        "target_ratios": params.split.ratios,
+        "reached_ratios": {s: round(reached[s] / total, 4) if total else 0.0 for s in paths.SPLITS},
+    }
+    return doc_split, stats
+
+
+def split_and_assemble(
+    ingested: pa.Table, seg_lines: pa.Table, seg_documents: pa.Table, dedup: pa.Table, params: Params
+) -> tuple[Records, list[str], dict[str, Any]]:
+    """Records of every config and the split of every document (step 4 before writing)."""
+    records = assemble(ingested, seg_lines, seg_documents, dedup)
+    doc_split, stats = split_documents(records, params)
+    return records, doc_split, stats

@@ -10,53 +10,44 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import paths
-from .build import replace_dir, split_and_assemble, write_all, write_json, write_plot_data
 from .deduplicate import deduplicate
 from .ingest import ingest
 from .params import Params
+from .plots import write_plot_data
 from .segment import segment
-from .write import PARQUET_OPTIONS
-
-
-def _save(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, **PARQUET_OPTIONS)
-
-
-def _load(path: Path) -> pa.Table:
-    return pq.read_table(path)
+from .split import split_and_assemble
+from .write import replace_dir, write_all, write_json, write_parquet
 
 
 def stage_ingest(source: Path, params: Params) -> None:
     result = ingest(source, params.ingest)
-    _save(result.table, paths.INTERIM_INGEST)
+    write_parquet(result.table, paths.INTERIM_INGEST)
     write_json(paths.metrics_file("ingest"), result.metrics())
 
 
 def stage_segment(params: Params) -> None:
-    result = segment(_load(paths.INTERIM_INGEST), params.segment)
-    _save(result.lines, paths.INTERIM_SEGMENT)
-    _save(result.documents, paths.INTERIM_DOCUMENTS)
+    result = segment(pq.read_table(paths.INTERIM_INGEST), params.segment)
+    write_parquet(result.lines, paths.INTERIM_SEGMENT)
+    write_parquet(result.documents, paths.INTERIM_DOCUMENTS)
     write_json(paths.metrics_file("segment"), result.metrics())
 
 
 def stage_deduplicate(params: Params) -> None:
-    result = deduplicate(_load(paths.INTERIM_INGEST), _load(paths.INTERIM_SEGMENT), params.deduplicate)
-    _save(result.table, paths.INTERIM_DEDUPLICATE)
+    result = deduplicate(pq.read_table(paths.INTERIM_INGEST), pq.read_table(paths.INTERIM_SEGMENT), params.deduplicate)
+    write_parquet(result.table, paths.INTERIM_DEDUPLICATE)
     write_json(paths.metrics_file("deduplicate"), result.stats)
 
 
 def stage_split(params: Params, out_dir: Path = paths.DATASET) -> None:
     """Write dataset/data/ (swapped in whole) plus metrics/split.json and the plot data."""
     records, doc_split, stats = split_and_assemble(
-        _load(paths.INTERIM_INGEST),
-        _load(paths.INTERIM_SEGMENT),
-        _load(paths.INTERIM_DOCUMENTS),
-        _load(paths.INTERIM_DEDUPLICATE),
+        pq.read_table(paths.INTERIM_INGEST),
+        pq.read_table(paths.INTERIM_SEGMENT),
+        pq.read_table(paths.INTERIM_DOCUMENTS),
+        pq.read_table(paths.INTERIM_DEDUPLICATE),
         params,
     )
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -325,11 +325,6 @@ def _guarded(report: Report, check: Callable[..., None], *args: Any) -> None:
         report.check(f"{name}.could_run", [f"{type(exc).__name__}: {exc}"[:120]], "check could not run on this data")
 
 
-def default_params() -> params_mod.Params:
-    """params.yaml of the working directory (as under DVC), else the one of the checkout."""
-    return params_mod.load(paths.PARAMS if paths.PARAMS.exists() else paths.ROOT / "params.yaml")
-
-
 def load_expected_sizes(path: Path) -> dict[str, dict[str, int]]:
     """Split sizes as the split step recorded them: metrics/split.json (its `sizes`) or a bare mapping."""
     try:
@@ -363,7 +358,7 @@ def validate(
     tables = load_tables(out_dir)
     data = {config: {split: t.to_pylist() for split, t in splits.items()} for config, splits in tables.items()}
     report = Report()
-    params = params or default_params()
+    params = params or params_mod.load()  # the working directory's, else the checkout's
     _guarded(report, check_schemas, tables, data, params.validate)
     for check in CHECKS:
         _guarded(report, check, data)

@@ -1,12 +1,17 @@
 """Parquet in the Hub layout, with the Arrow schema derived from schemas/ (byte-identical reruns)."""
 from __future__ import annotations
 
+import json
+import os
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import paths, schema
+from .records import Records
 
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "write_statistics": True}
 
@@ -15,13 +20,56 @@ def to_table(config: str, columns: dict[str, list]) -> pa.Table:
     return pa.table(columns, schema=schema.arrow_schema(config))
 
 
-def write_split(out_dir: Path, config: str, split: str, table: pa.Table) -> dict[str, int]:
-    """Write one split file; return what the card's dataset_info needs for it."""
-    path = out_dir / paths.parquet_relpath(config, split)
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """One Parquet file with the project's fixed options (same table, same bytes)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table.cast(schema.arrow_schema(config)), path, **PARQUET_OPTIONS)
-    return {"num_examples": table.num_rows, "num_bytes": table.nbytes}
+    pq.write_table(table, path, **PARQUET_OPTIONS)
+
+
+def write_split(out_dir: Path, config: str, split: str, table: pa.Table) -> int:
+    """Write one split file in the Hub layout; return its row count."""
+    write_parquet(table.cast(schema.arrow_schema(config)), out_dir / paths.parquet_relpath(config, split))
+    return table.num_rows
 
 
 def read_split(out_dir: Path, config: str, split: str) -> pa.Table:
     return pq.read_table(out_dir / paths.parquet_relpath(config, split))
+
+
+def _take(columns: dict[str, list], keep: list[bool]) -> dict[str, list]:
+    return {name: [v for v, k in zip(values, keep) if k] for name, values in columns.items()}
+
+
+def write_all(out_dir: Path, records: Records, doc_split: list[str]) -> dict[str, dict[str, int]]:
+    """Every config's Parquet, each record in its document's split; returns rows per config and split."""
+    sizes: dict[str, dict[str, int]] = {}
+    per_config = {
+        "paragraphs": (records.paragraphs, [doc_split[d] for d in records.paragraph_doc]),
+        "sentences": (records.sentences, [doc_split[d] for d in records.sentence_doc]),
+        "documents": (records.documents, doc_split),
+    }
+    for config, (columns, split_of_row) in per_config.items():
+        sizes[config] = {}
+        for split in paths.SPLITS:
+            table = to_table(config, _take(columns, [s == split for s in split_of_row]))
+            sizes[config][split] = write_split(out_dir, config, split, table)
+    write_split(out_dir, "lines", paths.LINES_SPLIT, to_table("lines", records.lines))
+    sizes["lines"] = {paths.LINES_SPLIT: len(records.lines["line_number"])}
+    return sizes
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Swap the finished folder into place: rename is atomic within one file system."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def write_json(path: Path, values: dict[str, Any]) -> None:
+    """Deterministic JSON (sorted keys, UTF-8, trailing newline) so committed metrics diff cleanly."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(values, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
