@@ -29,6 +29,7 @@ import yaml
 from . import paths
 from .clean import FORBIDDEN_IN_CLEAN
 from .errors import SyriaNewsError
+from .letters import ARABIC_LETTER_CLASS, arabic_letter_table, count_per_text, letter_table
 from .params import Params
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ OPTIONAL_REFS = {"expected_rows": "not checked: no expected split sizes given (-
 NOT_RECORDED = "not checked: the expected split sizes do not record this split"
 
 # Same definition as the ingest gate: letters of the Arabic block, against every Unicode letter.
-_ARABIC_LETTER = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u06D5\u06EE\u06EF\u06FA-\u06FC\u06FF]")
+_ARABIC_LETTER = re.compile(ARABIC_LETTER_CLASS)
 _ANY_LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -67,31 +68,11 @@ def arabic_letter_share(text: str | None) -> float:
     return len(_ARABIC_LETTER.findall(text)) / letters if letters else 0.0
 
 
-@cache
-def _letter_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Per code point: is it a letter (str.isalpha, as [^\\W\\d_]) / an Arabic letter (_ARABIC_LETTER)."""
-    letter = np.fromiter((chr(c).isalpha() for c in range(0x110000)), dtype=bool, count=0x110000)
-    arabic = np.zeros(0x110000, dtype=bool)
-    for lo, hi in ((0x0621, 0x063A), (0x0641, 0x064A), (0x0671, 0x06D3), (0x06D5, 0x06D5), (0x06EE, 0x06EF), (0x06FA, 0x06FC), (0x06FF, 0x06FF)):
-        arabic[lo : hi + 1] = True
-    return letter, arabic
-
-
-def arabic_letter_shares(texts: Iterable[str | None], chunk: int = 10_000) -> list[float]:
-    """`arabic_letter_share` of every text, counted on code points in numpy (no per-character
-    Python), in chunks of texts so the temporary arrays stay small."""
+def arabic_letter_shares(texts: Iterable[str | None]) -> list[float]:
+    """`arabic_letter_share` of every text, counted on code points in numpy (no per-character Python)."""
     strings = [t if isinstance(t, str) else "" for t in texts]
-    letter_table, arabic_table = _letter_tables()
-    out: list[float] = []
-    for lo in range(0, len(strings), chunk):
-        part = strings[lo : lo + chunk]
-        cps = np.frombuffer("".join(part).encode("utf-32-le"), dtype=np.uint32)
-        lengths = np.fromiter((len(t) for t in part), dtype=np.int64, count=len(part))
-        row = np.repeat(np.arange(len(part), dtype=np.int32), lengths)
-        letters = np.bincount(row, weights=letter_table[cps], minlength=len(part))
-        arabic = np.bincount(row, weights=arabic_table[cps], minlength=len(part))
-        out += np.where(letters > 0, arabic / np.maximum(letters, 1), 0.0).tolist()
-    return out
+    letters, arabic = count_per_text(strings, letter_table(), arabic_letter_table())
+    return np.where(letters > 0, arabic / np.maximum(letters, 1), 0.0).tolist()
 
 
 def _iso_date(value: Any) -> dt.date | None:

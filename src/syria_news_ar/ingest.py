@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from .clean import RULES, clean, normalized_key
 from .ids import content_id
+from .letters import ARABIC_LETTER_CLASS, ARABIC_LETTER_RANGES, TATWEEL, char_class
 from .errors import (
     EmptySourceError,
     InvalidUtf8Error,
@@ -33,10 +34,8 @@ from .progress import progress
 
 _BOM = b"\xef\xbb\xbf"
 _EOL = re.compile(rb"\r\n|\r|\n")
-_ARABIC_LETTER = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u06D5\u06EE\u06EF\u06FA-\u06FC\u06FF]")
-_OTHER_LETTER = re.compile(
-    r"(?![\u0640\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u06D5\u06EE\u06EF\u06FA-\u06FC\u06FF])[^\W\d_]"
-)
+_ARABIC_LETTER = re.compile(ARABIC_LETTER_CLASS)
+_OTHER_LETTER = re.compile(f"(?!{char_class(((TATWEEL, TATWEEL), *ARABIC_LETTER_RANGES))})[^\\W\\d_]")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:[a-zA-Z]{2,8}|#\d{2,5});")
 # Site furniture that scrapers keep: copyright lines, "read also", share/follow prompts.

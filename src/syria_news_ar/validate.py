@@ -29,6 +29,7 @@ from .clean import FORBIDDEN_IN_CLEAN, normalized_key
 from .errors import BadInputError
 from .expectations import MAX_EXAMPLES, Failure, SuiteResult, json_safe
 from .ingest import iter_raw_lines
+from .letters import count_per_text
 from .schema_check import violations
 from .write import read_split
 
@@ -235,19 +236,9 @@ def forbidden_table() -> np.ndarray:
     return table
 
 
-def dirty_lines(lines: list[str], chunk: int = 10_000) -> np.ndarray:
-    """Per line: empty, edge or double space, or a character cleaning removes or maps.
-
-    Code points are looked up in chunks of lines, so the temporary arrays stay small.
-    """
-    forbidden = np.zeros(len(lines), dtype=bool)
-    table = forbidden_table()
-    for lo in range(0, len(lines), chunk):
-        part = lines[lo : lo + chunk]
-        cps = np.frombuffer("".join(part).encode("utf-32-le"), dtype=np.uint32)
-        lengths = np.fromiter((len(t) for t in part), dtype=np.int64, count=len(part))
-        row = np.repeat(np.arange(len(part), dtype=np.int32), lengths)
-        forbidden[lo : lo + len(part)] = np.bincount(row, weights=table[cps], minlength=len(part)) > 0
+def dirty_lines(lines: list[str]) -> np.ndarray:
+    """Per line: empty, edge or double space, or a character cleaning removes or maps."""
+    forbidden = count_per_text(lines, forbidden_table())[0] > 0
     spacing = np.fromiter((t == "" or "  " in t or t[0] == " " or t[-1] == " " for t in lines), dtype=bool, count=len(lines))
     return forbidden | spacing
 

@@ -1,0 +1,55 @@
+"""Character classes shared by ingest, validation and the GX suites, and per-text counts of them.
+
+One definition of "Arabic letter" serves the ingest gate (a regex), the suites' Arabic share and
+the validator (code-point tables). Counting over code points in numpy avoids a Python loop per
+character when whole columns are checked.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+
+# Letters of the Arabic block (Persian look-alikes included); tatweel, marks and digits are not.
+ARABIC_LETTER_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0621, 0x063A), (0x0641, 0x064A), (0x0671, 0x06D3), (0x06D5, 0x06D5),
+    (0x06EE, 0x06EF), (0x06FA, 0x06FC), (0x06FF, 0x06FF),
+)
+TATWEEL = 0x0640
+
+
+def char_class(ranges: Sequence[tuple[int, int]]) -> str:
+    """A Python regex character class of code-point ranges."""
+    return "[" + "".join(f"\\u{lo:04X}" if lo == hi else f"\\u{lo:04X}-\\u{hi:04X}" for lo, hi in ranges) + "]"
+
+
+ARABIC_LETTER_CLASS = char_class(ARABIC_LETTER_RANGES)
+
+
+@cache
+def letter_table() -> np.ndarray:
+    """Per code point: a letter as str.isalpha (the regex [^\\W\\d_]) counts it."""
+    return np.fromiter((chr(c).isalpha() for c in range(0x110000)), dtype=bool, count=0x110000)
+
+
+@cache
+def arabic_letter_table() -> np.ndarray:
+    table = np.zeros(0x110000, dtype=bool)
+    for lo, hi in ARABIC_LETTER_RANGES:
+        table[lo : hi + 1] = True
+    return table
+
+
+def count_per_text(texts: Sequence[str], *tables: np.ndarray, chunk: int = 10_000) -> np.ndarray:
+    """counts[k, i]: code points of texts[i] marked in tables[k]; encoded in chunks of texts so
+    the temporary arrays stay small."""
+    counts = np.zeros((len(tables), len(texts)), dtype=np.int64)
+    for lo in range(0, len(texts), chunk):
+        part = texts[lo : lo + chunk]
+        cps = np.frombuffer("".join(part).encode("utf-32-le"), dtype=np.uint32)
+        lengths = np.fromiter((len(t) for t in part), dtype=np.int64, count=len(part))
+        row = np.repeat(np.arange(len(part), dtype=np.int32), lengths)
+        for k, table in enumerate(tables):
+            counts[k, lo : lo + len(part)] = np.bincount(row, weights=table[cps], minlength=len(part))
+    return counts
