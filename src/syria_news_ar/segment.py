@@ -45,6 +45,8 @@ _CONTINUATION = re.compile(
 _DATELINE = re.compile(r"^\(?[\u0621-\u064A]+(?: [\u0621-\u064A]+){0,3}\)?(?:، [^-–—]{1,40})? ?[-–—] \S")
 _DAY_NAMES = re.compile(r"(?:اليوم|يوم|مساء|صباح|ليلة|فجر)\s+(?:ال)?(?:سبت|أحد|احد|اثنين|إثنين|ثلاثاء|أربعاء|اربعاء|خميس|جمعة)")
 
+_CLAUSE_PUNCT = re.compile(r"[،,؛;؟?!]")
+
 KIND_HEADING, KIND_PARAGRAPH = "heading", "paragraph"
 
 SEGMENT_SCHEMA = pa.schema(
@@ -69,7 +71,7 @@ def paragraph_kind(text: str, params: SegmentParams) -> str:
     if (
         len(words) <= params.heading_max_words
         and len(text) <= params.heading_max_chars
-        and not re.search(r"[،,؛;؟?!]", text)
+        and not _CLAUSE_PUNCT.search(text)
         and text.count(".") <= (1 if text.endswith(".") else 0)
     ):
         return KIND_HEADING
