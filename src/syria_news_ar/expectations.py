@@ -34,6 +34,7 @@ from .params import Params
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 SUITES_DIR = paths.ROOT / "validation"
 DOCS_SITE = "syria_news_ar"
@@ -282,10 +283,8 @@ def _row_condition(spec: dict[str, Any], where: str) -> Any:
     return ComparisonCondition(column=Column(spec["column"]), operator=spec["operator"], parameter=spec["parameter"])
 
 
-def _frame(out_dir: Path, config: str, split: str) -> pd.DataFrame:
-    from .write import read_split
-
-    df = read_split(out_dir, config, split).to_pandas()
+def _frame(table: pa.Table, config: str) -> pd.DataFrame:
+    df = table.to_pandas()
     DERIVED[config][1](df)
     return df
 
@@ -296,8 +295,12 @@ def run_suites(
     expected_sizes: Mapping[str, Mapping[str, int]] | None = None,
     docs_dir: Path | None = None,
     configs: Iterable[str] = paths.CONFIGS,
+    tables: Mapping[str, Mapping[str, pa.Table]] | None = None,
 ) -> list[SuiteResult]:
-    """Run each config's suite on every split of out_dir; optionally build Data Docs in docs_dir."""
+    """Run each config's suite on every split of out_dir (or of `tables`, already read from it);
+    optionally build Data Docs in docs_dir."""
+    from .write import read_split
+
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -320,7 +323,8 @@ def run_suites(
         asset = source.add_dataframe_asset(config)
         for split in paths.splits_of(config):
             name = f"{config}.{split}"
-            df = _frame(out_dir, config, split)
+            table = tables[config][split] if tables is not None else read_split(out_dir, config, split)
+            df = _frame(table, config)
             env = {**env0, "rows": len(df)}
             if expected_sizes is not None and split in expected_sizes.get(config, {}):
                 env["expected_rows"] = int(expected_sizes[config][split])

@@ -360,7 +360,7 @@ def validate(
         from .expectations import run_suites
 
         configs = paths.CONFIGS if suites is True else tuple(suites)
-        for result in run_suites(out_dir, params, expected_sizes, docs_dir, configs):
+        for result in run_suites(out_dir, params, expected_sizes, docs_dir, configs, tables):
             report.add_suite(result)
         report.timings_s["great_expectations"] = round(time.perf_counter() - t1, 3)
     report.timings_s["total"] = round(time.perf_counter() - t0, 3)
