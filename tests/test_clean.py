@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syria_news_ar.clean import FORBIDDEN_IN_CLEAN, RULES, _KEPT_FORMAT, clean, normalized_key
+from syria_news_ar import clean as clean_mod
+from syria_news_ar.clean import FORBIDDEN_IN_CLEAN, RULES, _KEPT_FORMAT, clean, normalized_key, normalized_keys
 
 FORBIDDEN = re.compile(FORBIDDEN_IN_CLEAN)
 PUNCT_NO_SPACE_BEFORE = "،؛؟,:!)"
@@ -304,3 +305,22 @@ def test_key_properties(raw: str) -> None:
     assert not KEY_FORBIDDEN.search(key)
     assert not any(unicodedata.category(ch)[0] in "PS" for ch in key)
     assert "  " not in key and key == key.strip()
+
+
+# --- normalized_keys (the batch form) -------------------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(st.lists(any_text | st.text(alphabet=" \t\u00a0\u2029،.ـ\u064bأة١ab", max_size=12), max_size=12))
+def test_batch_keys_equal_reference(texts: list[str]) -> None:
+    assert normalized_keys(texts) == [normalized_key(t) for t in texts]
+
+
+def test_batch_keys_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunk boundaries (a bound on memory) never change a key."""
+    texts = ["  إِنَّ  ", "", "حلب،إدلب ", " \t", "كبيـر", "١٢٣ ۴۵۶"] * 5
+    monkeypatch.setattr(clean_mod, "_KEY_CHUNK_CHARS", 7)
+    assert normalized_keys(texts) == [normalized_key(t) for t in texts]
+    assert normalized_keys([]) == []
+
+
+def test_batch_keys_lone_surrogate() -> None:
+    assert normalized_keys(["a\ud800 b"]) == [normalized_key("a\ud800 b")]
