@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .clean import normalized_key
+from .clean import normalized_keys
 from .ingest import STATUS_TEXT
 from .minhash import band_hashes, shingle_hashes, signatures
 from .params import DedupParams
@@ -93,7 +93,7 @@ def deduplicate(ingested: pa.Table, segmented: pa.Table, params: DedupParams) ->
     bands = np.zeros((n, params.lsh_bands), dtype=np.uint64)
     n_words = np.zeros(n, dtype=np.int64)
     for lo in progress(range(0, n, BATCH), desc="minhash", unit=" batches", total=-(-n // BATCH)):
-        keys = [normalized_key(t) for t in texts[lo : lo + BATCH]]
+        keys = normalized_keys(texts[lo : lo + BATCH])
         n_words[lo : lo + len(keys)] = [k.count(" ") + 1 for k in keys]
         hashes, offsets = shingle_hashes(keys, params.shingle_size)
         sig = signatures(hashes, offsets, params.num_perm, params.seed)
@@ -104,7 +104,7 @@ def deduplicate(ingested: pa.Table, segmented: pa.Table, params: DedupParams) ->
     sets: dict[int, np.ndarray] = {}
     for lo in range(0, len(involved), BATCH):
         rows = involved[lo : lo + BATCH]
-        hashes, offsets = shingle_hashes([normalized_key(texts[r]) for r in rows], params.shingle_size)
+        hashes, offsets = shingle_hashes(normalized_keys([texts[r] for r in rows]), params.shingle_size)
         for k, r in enumerate(rows):
             sets[int(r)] = np.unique(hashes[offsets[k] : offsets[k + 1]])
     uf = UnionFind(n)

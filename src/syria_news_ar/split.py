@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 
 from . import paths
-from .clean import normalized_key
+from .clean import normalized_keys
 from .ids import content_id
 from .params import Params
 from .records import Records, assemble
@@ -68,13 +68,14 @@ def group_tokens(records: Records) -> list[tuple[int, str]]:
     """(document, token) pairs that must not cross splits: paragraph ids, clusters, sentence and document keys."""
     pairs: list[tuple[int, str]] = []
     cluster_of = dict(zip(records.paragraphs["id"], records.paragraphs["near_duplicate_cluster"]))
-    for d, (pids, text) in enumerate(zip(records.documents["paragraph_ids"], records.documents["text"])):
-        pairs.append((d, content_id(normalized_key(text))))
+    doc_keys = normalized_keys(records.documents["text"])
+    for d, (pids, key) in enumerate(zip(records.documents["paragraph_ids"], doc_keys)):
+        pairs.append((d, content_id(key)))
         for pid in pids:
             pairs.append((d, pid))
             pairs.append((d, "cluster:" + cluster_of[pid]))
-    for doc, text in zip(records.sentence_doc, records.sentences["text"]):
-        pairs.append((doc, content_id(normalized_key(text))))
+    sentence_keys = normalized_keys(records.sentences["text"])
+    pairs.extend((doc, content_id(key)) for doc, key in zip(records.sentence_doc, sentence_keys))
     return pairs
 
 
