@@ -296,3 +296,22 @@ def test_no_machine_paths_or_dates_in_card_files(seed_build, params) -> None:
     for name in (card.CARD, card.CROISSANT, card.CITATION):
         text = (out / name).read_text(encoding="utf-8").replace(params.dataset.released, "<released>")
         assert not re.search(r"20[3-9]\d-\d\d-\d\d|202[5-9]-\d\d-\d\d", text), name  # no build date
+
+
+def test_framing_counts_equal_python_re() -> None:
+    """The RE2 pass over Arrow is only a filter: counts equal `re.search` on every text, including
+    what RE2 reads differently (a lookahead, Unicode \\s and \\W)."""
+    import re
+
+    import pyarrow as pa
+
+    from syria_news_ar.card import FRAMING_MARKERS, framing_counts
+
+    texts = [
+        "تحرير الشام تقدمت", "تحرير المدينة", "هيئة تحرير الشام وتحرير حلب", "قوات محررة", "النظام المجرم",
+        "الإرهابي بشار", "الإرهابي، الأسد", "الإرهابي ـــــ الأسد", "قتل 12\u00a0مدنيا", "قتل 12 مدنيا", "قتل ١٢\u2003طفلا",
+        "12x مدني", "", "ميليشيات وملشيا", "مجزرة", "الخوذ البيضاء",
+    ]
+    expected = [sum(1 for t in texts if re.search(rx, t)) for _, _, rx in FRAMING_MARKERS]
+    assert framing_counts(pa.array(texts)) == expected
+    assert expected[0] == 3 and expected[-1] == 3  # the lookahead and the Unicode spaces matter

@@ -12,10 +12,13 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
@@ -97,9 +100,39 @@ def _batches(path: Path, columns: list[str] | None = None) -> Iterator[pa.Record
     yield from pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=columns)
 
 
+# Python-only syntax (a lookahead) or classes RE2 reads as ASCII-only (\s \w \W \d \b)
+_NOT_RE2 = re.compile(r"\(\?[!=<](?:[^()\\]|\\.)*\)|\\[swWdbB]")
+
+
+def _re2_superset(rx: str) -> tuple[str, bool]:
+    """(an RE2 pattern that matches every text `rx` matches, whether it may match more).
+
+    A lookahead is dropped and a Unicode-aware class becomes any character, so the RE2 pass
+    over the Arrow column is a filter and Python's `re` confirms only what it keeps."""
+    superset = _NOT_RE2.sub(lambda m: "(?s:.)" if m.group().startswith("\\") else "", rx)
+    return superset, superset != rx
+
+
+@cache
+def _framing_patterns() -> list[tuple[re.Pattern[str], str, bool]]:
+    return [(re.compile(rx), *_re2_superset(rx)) for _, _, rx in FRAMING_MARKERS]
+
+
+def framing_counts(texts: pa.Array | pa.ChunkedArray) -> list[int]:
+    """How many of `texts` each framing marker's regex finds (exactly as `re.search` would)."""
+    counts = []
+    for rx, superset, loose in _framing_patterns():
+        hits = pc.match_substring_regex(texts, superset)
+        if not loose:
+            counts.append(pc.sum(hits).as_py() or 0)
+            continue
+        candidates = texts.filter(hits).to_pylist()
+        counts.append(sum(1 for t in candidates if rx.search(t)))
+    return counts
+
+
 def read_stats(out_dir: Path) -> DataStats:
     stats = DataStats(framing=[0] * len(FRAMING_MARKERS))
-    markers = [re.compile(rx) for _, _, rx in FRAMING_MARKERS]
     for config in paths.CONFIGS:
         stats.splits[config] = {}
         for split in paths.splits_of(config):
@@ -115,14 +148,11 @@ def read_stats(out_dir: Path) -> DataStats:
         path = out_dir / paths.parquet_relpath("paragraphs", split)
         words: list[int] = []
         for batch in _batches(path, ["n_words", "kind", "text"]):
-            cols = batch.to_pydict()
-            words.extend(cols["n_words"])
-            for kind in cols["kind"]:
+            words.extend(batch.column("n_words").to_pylist())
+            for kind in batch.column("kind").to_pylist():
                 stats.paragraph_kinds[kind] = stats.paragraph_kinds.get(kind, 0) + 1
-            for text in cols["text"]:
-                for i, rx in enumerate(markers):
-                    if rx.search(text):
-                        stats.framing[i] += 1
+            for i, count in enumerate(framing_counts(batch.column("text"))):
+                stats.framing[i] += count
         stats.paragraph_words[split] = words
         for batch in _batches(out_dir / paths.parquet_relpath("documents", split), ["date"]):
             stats.documents += batch.num_rows
@@ -274,7 +304,7 @@ def write_figure(path: Path, words: dict[str, list[int]]) -> None:
             values = words.get(split, [])
             if not values:
                 continue
-            ax.hist(values, bins=edges, weights=[1 / len(values)] * len(values), histtype="step",
+            ax.hist(np.asarray(values), bins=edges, weights=np.full(len(values), 1 / len(values)), histtype="step",
                     linewidth=1.8, color=color, label=f"{split} (n={len(values)})")
         ax.set_xlabel("words per paragraph (paragraphs config)")
         ax.set_ylabel("share of the split's paragraphs")

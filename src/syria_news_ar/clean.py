@@ -283,6 +283,7 @@ def normalized_key(text: str) -> str:
 # --- normalized_keys: the same key for a batch, on code points in numpy -------------------------
 _DELETED = np.uint32(0xFFFFFFFF)  # marks a code point the key drops
 _SPACE = np.uint32(0x20)
+_BOUNDARY = np.uint32(0x0A)
 _KEY_CHUNK_CHARS = 4_000_000  # code points per numpy pass: bounds the temporary arrays (~60 MB)
 
 
@@ -303,26 +304,21 @@ def _key_code_table() -> np.ndarray:
 
 
 def _keys_chunk(texts: Sequence[str], table: np.ndarray) -> list[str]:
-    n = len(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    cps = table[np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
-    row = np.repeat(np.arange(n, dtype=np.int32), lengths)
-    kept = cps != _DELETED
-    cps, row = cps[kept], row[kept]
-    word = cps != _SPACE
-    # a space survives only as the first of a run that has a word character before and after
-    # it in the same text: str.split() then " ".join
-    after_word = np.zeros(len(cps), dtype=bool)
-    after_word[1:] = word[:-1] & (row[1:] == row[:-1])
-    seen = np.cumsum(word)
-    words_up_to_row_end = np.cumsum(np.bincount(row[word], minlength=n))
-    before_word = words_up_to_row_end[row] > seen
-    keep = word | (after_word & before_word)
-    cps, row = cps[keep], row[keep]
-    ends = np.cumsum(np.bincount(row, minlength=n)).tolist()
-    joined = cps.tobytes().decode("utf-32-le", "surrogatepass")
-    starts = [0, *ends[:-1]]
-    return [joined[a:b] for a, b in zip(starts, ends)]
+    """Keys of a non-empty batch: one lookup over the texts joined by "\n", which becomes the
+    boundary marker (every whitespace maps to U+0020, so no key holds a "\n")."""
+    cps = table[np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1) - 1
+    cps[ends[:-1]] = _BOUNDARY
+    cps = cps[cps != _DELETED]
+    space = cps == _SPACE
+    # str.split() then " ".join: a space survives only as the first of its run, with a word
+    # character before it and one after the run, in the same text
+    keep = ~space
+    keep[1:] |= space[1:] & (cps[:-1] != _SPACE) & (cps[:-1] != _BOUNDARY)
+    not_space_at = np.where(space, len(cps), np.arange(len(cps)))
+    next_not_space = np.minimum.accumulate(not_space_at[::-1])[::-1]
+    keep &= ~space | (np.append(cps, _BOUNDARY)[next_not_space] != _BOUNDARY)
+    return cps[keep].tobytes().decode("utf-32-le", "surrogatepass").split("\n")
 
 
 def normalized_keys(texts: Sequence[str]) -> list[str]:
