@@ -1,6 +1,10 @@
 import dataclasses
 
-from syria_news_ar.deduplicate import deduplicate, near_match, shingles
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from syria_news_ar.deduplicate import common_count, deduplicate, near_match, shingles, sorted_unique
 from syria_news_ar.ingest import ingest
 from syria_news_ar.segment import segment
 
@@ -72,3 +76,11 @@ def test_raising_the_threshold_splits_clusters(params) -> None:
     # only exact containments ("وكانت قالت ..." holding "قالت ...") survive thresholds of 1.0
     assert set(stats["near_duplicate_pairs"]) == {"containment"}
     assert stats["near_duplicate_clusters"] < default["near_duplicate_clusters"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 20), max_size=30), st.lists(st.integers(0, 20), max_size=30))
+def test_sorted_unique_and_common_count(a: list[int], b: list[int]) -> None:
+    ua, ub = sorted_unique(np.array(a, dtype=np.uint64)), sorted_unique(np.array(b, dtype=np.uint64))
+    assert ua.tolist() == sorted(set(a)) and ub.tolist() == sorted(set(b))
+    assert common_count(ua, ub) == len(set(a) & set(b))

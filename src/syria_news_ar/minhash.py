@@ -17,12 +17,14 @@ _M2 = np.uint64(0x94D049BB133111EB)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: spreads polynomial hashes over all 64 bits."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * _M1
-    x = x ^ (x >> np.uint64(27))
-    x = x * _M2
-    return x ^ (x >> np.uint64(31))
+    """splitmix64 finaliser, in place: spreads polynomial hashes over all 64 bits."""
+    tmp = np.empty_like(x)
+    for shift, mult in ((30, _M1), (27, _M2), (31, None)):
+        np.right_shift(x, np.uint64(shift), out=tmp)
+        x ^= tmp
+        if mult is not None:
+            x *= mult
+    return x
 
 
 def _poly(cps: np.ndarray, n: int) -> np.ndarray:
@@ -30,7 +32,9 @@ def _poly(cps: np.ndarray, n: int) -> np.ndarray:
     m = len(cps) - n + 1
     h = np.zeros(max(m, 0), dtype=np.uint64)
     for k in range(n):
-        h = h * _P + cps[k : k + m] + np.uint64(1)
+        h *= _P
+        h += cps[k : k + m]
+        h += np.uint64(1)
     return h
 
 

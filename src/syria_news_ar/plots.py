@@ -31,7 +31,7 @@ def write_plots(plots_dir: Path, n_chars: list[int], n_sentences: list[int], spl
 def write_plot_data(plots_dir: Path, records: Records, doc_split: list[str]) -> None:
     write_plots(
         plots_dir,
-        records.paragraphs["n_chars"],
-        records.paragraphs["n_sentences"],
-        [doc_split[d] for d in records.paragraph_doc],
+        records.paragraphs["n_chars"].to_pylist(),
+        records.paragraphs["n_sentences"].to_pylist(),
+        [doc_split[d] for d in records.paragraph_doc.tolist()],
     )

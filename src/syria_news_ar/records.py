@@ -1,122 +1,192 @@
-"""Assemble the four configs' records (SPEC 3) from what ingest, segment and deduplicate found."""
+"""Assemble the four configs' records (SPEC 3) from what ingest, segment and deduplicate found.
+
+Everything stays in Arrow and numpy: texts are never turned into Python strings here (sentence
+texts are cut from the paragraph texts' UTF-8 bytes, document texts joined by Arrow), so memory
+is a small multiple of the text size and the time does not depend on Python loops over rows,
+except for the per-sentence and per-document ids (BLAKE2b in Python).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .ids import content_id
 from .ingest import STATUS_TEXT
 from .schema import arrow_schema
 
+SLICE_BATCH = 20_000  # paragraphs whose code-point offsets are mapped to bytes at once
+
 
 @dataclass
 class Records:
-    """Column dicts per config, in publication order, plus each record's document index."""
+    """One Arrow table per config, in publication order, plus each record's document index."""
 
-    paragraphs: dict[str, list]
-    sentences: dict[str, list]
-    documents: dict[str, list]
-    lines: dict[str, list]
-    paragraph_doc: list[int]  # document index of each paragraph record
-    sentence_doc: list[int]
+    paragraphs: pa.Table
+    sentences: pa.Table
+    documents: pa.Table
+    lines: pa.Table
+    paragraph_doc: np.ndarray  # document index of each paragraph record
+    sentence_doc: np.ndarray
 
 
-def _cols(names: list[str]) -> dict[str, list]:
-    return {name: [] for name in names}
+def _table(config: str, columns: dict[str, pa.Array | pa.ChunkedArray | np.ndarray]) -> pa.Table:
+    schema = arrow_schema(config)
+    arrays = [pa.array(columns[f.name], type=f.type) if isinstance(columns[f.name], np.ndarray) else columns[f.name] for f in schema]
+    return pa.Table.from_arrays([a.cast(f.type) for a, f in zip(arrays, schema)], schema=schema)
+
+
+def _list_array(counts: np.ndarray, values: pa.Array | pa.ChunkedArray) -> pa.ListArray:
+    """Consecutive runs of `values`, run i holding counts[i] items."""
+    offsets = np.zeros(len(counts) + 1, dtype=np.int32)
+    np.cumsum(counts, out=offsets[1:])
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+def _gather_bytes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
+    """A string array whose item i is data[starts[i]:ends[i]] (UTF-8 boundaries assumed)."""
+    lengths = ends - starts
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    index = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1], dtype=np.int64)
+    return pa.LargeStringArray.from_buffers(len(lengths), pa.py_buffer(offsets), pa.py_buffer(data[index])).cast(pa.string())
+
+
+def slice_codepoints(texts: pa.Array | pa.ChunkedArray, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
+    """texts[rows[i]][starts[i]:ends[i]] for every i, with code-point offsets (as Python slices),
+    cut from the UTF-8 bytes: a code point starts at every byte that is not 0b10xxxxxx."""
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    texts = texts.cast(pa.large_string())
+    out: list[pa.Array] = []
+    order_rows = np.asarray(rows, dtype=np.int64)
+    for lo in range(0, len(texts), SLICE_BATCH):
+        hi = min(lo + SLICE_BATCH, len(texts))
+        pick = np.flatnonzero((order_rows >= lo) & (order_rows < hi))
+        if not len(pick):
+            continue
+        part = texts.slice(lo, hi - lo)
+        offsets = np.frombuffer(part.buffers()[1], dtype=np.int64)[part.offset : part.offset + len(part) + 1]
+        data = np.frombuffer(part.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        offsets = offsets - offsets[0]
+        lead = np.flatnonzero((data & 0xC0) != 0x80)
+        lead = np.append(lead, len(data))  # the byte after the last code point
+        chars_before = np.searchsorted(lead, offsets[:-1])
+        r = order_rows[pick] - lo
+        b_start = lead[chars_before[r] + starts[pick]]
+        b_end = lead[chars_before[r] + ends[pick]]
+        out.append((pick, _gather_bytes(data, b_start, b_end)))  # type: ignore[arg-type]
+    if not out:
+        return pa.array([], type=pa.string())
+    # batches visit rows in order; put results back in the order asked for
+    picks = np.concatenate([p for p, _ in out])
+    joined = pa.concat_arrays([a for _, a in out])
+    return joined.take(pa.array(np.argsort(picks, kind="stable")))
+
+
+def _document_ids(keys: list[str], counts: np.ndarray) -> list[str]:
+    """content_id of each document's paragraph ids; a repeated document gets a counter suffix."""
+    ids: list[str] = []
+    seen: dict[str, int] = {}
+    lo = 0
+    for n in counts.tolist():
+        base = content_id(*keys[lo : lo + n])
+        lo += n
+        k = seen.get(base, 0)
+        seen[base] = k + 1
+        ids.append(base if k == 0 else content_id(base, str(k)))
+    return ids
 
 
 def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup: pa.Table) -> Records:
-    all_lines = ingested.to_pydict()
-    seg = segmented.to_pydict()
-    row_of_line = {n: i for i, n in enumerate(all_lines["line_number"])}
+    # the ingest table has one row per line, in order (line n is row n - 1); segment's rows are
+    # the text lines, in order, and each document is a run of them
+    seg_line = segmented["line_number"].to_numpy()
+    seg_doc = segmented["document"].to_numpy()
+    seg_first = segmented["first_occurrence"].to_numpy(zero_copy_only=False)
     n_docs = documents.num_rows
+    seg_key = ingested["key_hash"].take(pa.array(seg_line - 1))
+    doc_counts = np.bincount(seg_doc, minlength=n_docs)
+    doc_start = np.concatenate([[0], np.cumsum(doc_counts)[:-1]]).astype(np.int64)
+    position_in_doc = np.arange(len(seg_line)) - doc_start[seg_doc]
+    doc_ids = pa.array(_document_ids(seg_key.to_pylist(), doc_counts), type=pa.string())
 
-    # documents: paragraph ids in order (repeats included), then content ids
-    doc_pids: list[list[str]] = [[] for _ in range(n_docs)]
-    doc_lines: list[list[int]] = [[] for _ in range(n_docs)]
-    position_in_doc: dict[int, int] = {}
-    for line, doc in zip(seg["line_number"], seg["document"]):
-        position_in_doc[line] = len(doc_lines[doc])
-        doc_pids[doc].append(all_lines["key_hash"][row_of_line[line]])
-        doc_lines[doc].append(line)
-    doc_ids: list[str] = []
-    seen_content: dict[str, int] = {}
-    for pids in doc_pids:
-        base = content_id(*pids)
-        k = seen_content.get(base, 0)
-        seen_content[base] = k + 1
-        doc_ids.append(base if k == 0 else content_id(base, str(k)))
+    # paragraphs, in order of first occurrence (dedup's order)
+    first_rows = np.flatnonzero(seg_first)
+    first_line = seg_line[first_rows]
+    if not np.array_equal(first_line, dedup["first_line"].to_numpy()):
+        raise ValueError("deduplicate's paragraphs are not segment's first occurrences, in order")
+    par_ids = dedup["paragraph_id"]
+    par_of_seg = pc.index_in(seg_key, value_set=par_ids.combine_chunks()).to_numpy(zero_copy_only=False)
+    by_paragraph = np.argsort(par_of_seg, kind="stable")
+    text = ingested["text"].take(pa.array(first_line - 1))
+    seg_first_rows = segmented.take(pa.array(first_rows))
+    paragraph_doc = seg_doc[first_rows]
+    paragraphs = _table("paragraphs", {
+        "id": par_ids,
+        "document_id": doc_ids.take(pa.array(paragraph_doc)),
+        "position": position_in_doc[first_rows],
+        "kind": seg_first_rows["kind"],
+        "text": text,
+        "n_chars": pc.utf8_length(text),
+        "n_words": pc.add(pc.count_substring(text, " "), 1),
+        "n_sentences": pc.list_value_length(seg_first_rows["sentence_starts"]),
+        "source_lines": _list_array(np.bincount(par_of_seg, minlength=len(first_rows)), pa.array(seg_line[by_paragraph])),
+        "near_duplicate_cluster": dedup["near_duplicate_cluster"],
+        "cleaning": ingested["cleaning"].take(pa.array(first_line - 1)),
+    })
 
-    # paragraphs, in order of first occurrence
-    seg_row = {n: i for i, n in enumerate(seg["line_number"])}
-    source_lines: dict[str, list[int]] = {}
-    for line in seg["line_number"]:
-        source_lines.setdefault(all_lines["key_hash"][row_of_line[line]], []).append(line)
-    para = _cols(arrow_schema("paragraphs").names)
-    sent = _cols(arrow_schema("sentences").names)
-    paragraph_doc: list[int] = []
-    sentence_doc: list[int] = []
-    first_doc_of: dict[str, int] = {}
-    text_of: dict[str, str] = {}
-    for pid, first_line, cluster in zip(
-        dedup["paragraph_id"].to_pylist(), dedup["first_line"].to_pylist(), dedup["near_duplicate_cluster"].to_pylist()
-    ):
-        r, s = row_of_line[first_line], seg_row[first_line]
-        text = all_lines["text"][r]
-        doc = seg["document"][s]
-        starts, ends = seg["sentence_starts"][s], seg["sentence_ends"][s]
-        first_doc_of[pid], text_of[pid] = doc, text
-        para["id"].append(pid)
-        para["document_id"].append(doc_ids[doc])
-        para["position"].append(position_in_doc[first_line])
-        para["kind"].append(seg["kind"][s])
-        para["text"].append(text)
-        para["n_chars"].append(len(text))
-        para["n_words"].append(len(text.split(" ")))
-        para["n_sentences"].append(len(starts))
-        para["source_lines"].append(source_lines[pid])
-        para["near_duplicate_cluster"].append(cluster)
-        para["cleaning"].append(all_lines["cleaning"][r])
-        paragraph_doc.append(doc)
-        for pos, (a, b) in enumerate(zip(starts, ends)):
-            sent["id"].append(content_id(pid, str(pos)))
-            sent["paragraph_id"].append(pid)
-            sent["document_id"].append(doc_ids[doc])
-            sent["position"].append(pos)
-            sent["text"].append(text[a:b])
-            sent["char_start"].append(a)
-            sent["char_end"].append(b)
-            sentence_doc.append(doc)
+    # sentences: spans of each paragraph's text
+    starts_list = seg_first_rows["sentence_starts"].combine_chunks()
+    parent = pc.list_parent_indices(starts_list).to_numpy()
+    s_start = pc.list_flatten(starts_list).to_numpy()
+    s_end = pc.list_flatten(seg_first_rows["sentence_ends"].combine_chunks()).to_numpy()
+    list_offsets = starts_list.offsets.to_numpy()
+    s_pos = np.arange(len(parent)) - list_offsets[parent]
+    pid_list = par_ids.to_pylist()
+    sentence_doc = paragraph_doc[parent]
+    sentences = _table("sentences", {
+        "id": pa.array([content_id(pid_list[p], str(k)) for p, k in zip(parent.tolist(), s_pos.tolist())], type=pa.string()),
+        "paragraph_id": par_ids.take(pa.array(parent)),
+        "document_id": doc_ids.take(pa.array(sentence_doc)),
+        "position": s_pos,
+        "text": slice_codepoints(text, parent, s_start, s_end),
+        "char_start": s_start,
+        "char_end": s_end,
+    })
 
-    docs = _cols(arrow_schema("documents").names)
-    for d in range(n_docs):
-        pids = doc_pids[d]
-        docs["id"].append(doc_ids[d])
-        docs["position"].append(d)
-        docs["text"].append("\n".join(text_of[p] for p in pids))
-        docs["paragraph_ids"].append(pids)
-        docs["source_line_start"].append(doc_lines[d][0])
-        docs["source_line_end"].append(doc_lines[d][-1])
-        docs["n_paragraphs"].append(len(pids))
-        docs["n_background"].append(sum(1 for p in pids if first_doc_of[p] < d))
-        docs["date"].append(documents["date"][d].as_py())
+    # documents: paragraph ids in order (repeats included), text = their paragraphs' texts
+    par_first_doc = paragraph_doc[par_of_seg]
+    last_row = doc_start + doc_counts - 1
+    documents_table = _table("documents", {
+        "id": doc_ids,
+        "position": np.arange(n_docs),
+        "text": pc.binary_join(_list_array(doc_counts, text.take(pa.array(par_of_seg))), "\n"),
+        "paragraph_ids": _list_array(doc_counts, seg_key),
+        "source_line_start": seg_line[doc_start],
+        "source_line_end": seg_line[last_row],
+        "n_paragraphs": doc_counts,
+        "n_background": np.bincount(seg_doc[par_first_doc < seg_doc], minlength=n_docs),
+        "date": documents["date"],
+    })
 
     # the ledger: every source line once; blank/rejected lines belong to the document they sit in
-    ledger = _cols(arrow_schema("lines").names)
-    doc_of_line = dict(zip(seg["line_number"], seg["document"]))
-    first_of_line = dict(zip(seg["line_number"], seg["first_occurrence"]))
-    current_doc: str | None = None
-    for i, line in enumerate(all_lines["line_number"]):
-        status = all_lines["status"][i]
-        pid = None
-        if status == STATUS_TEXT:
-            current_doc = doc_ids[doc_of_line[line]]
-            status = "kept" if first_of_line[line] else "duplicate"
-            pid = all_lines["key_hash"][i]
-        for name in ("line_number", "byte_start", "byte_end", "raw_sha256", "reason"):
-            ledger[name].append(all_lines[name][i])
-        ledger["status"].append(status)
-        ledger["paragraph_id"].append(pid)
-        ledger["document_id"].append(current_doc)
-    return Records(para, sent, docs, ledger, paragraph_doc, sentence_doc)
+    n_lines = ingested.num_rows
+    doc_of_line = np.full(n_lines, -1, dtype=np.int64)
+    doc_of_line[seg_line - 1] = seg_doc
+    doc_of_line = np.maximum.accumulate(doc_of_line)  # documents only grow along the file
+    first_of_line = np.zeros(n_lines, dtype=bool)
+    first_of_line[seg_line - 1] = seg_first
+    is_text = pc.equal(ingested["status"], STATUS_TEXT)
+    status = pc.if_else(is_text, pc.if_else(pa.array(first_of_line), "kept", "duplicate"), ingested["status"])
+    lines = _table("lines", {
+        **{name: ingested[name] for name in ("line_number", "byte_start", "byte_end", "raw_sha256", "reason")},
+        "status": status,
+        "paragraph_id": ingested["key_hash"],
+        "document_id": doc_ids.take(pa.array(doc_of_line, mask=doc_of_line < 0)),
+    })
+    return Records(paragraphs, sentences, documents_table, lines, paragraph_doc, sentence_doc)

@@ -19,6 +19,8 @@ from .params import Params
 from .records import Records, assemble
 from .unionfind import UnionFind
 
+KEY_BATCH = 50_000  # sentences keyed at once
+
 
 def document_groups(n_docs: int, doc_tokens: Iterable[tuple[int, str]]) -> list[int]:
     """Group index (the smallest document index in it) of every document.
@@ -67,28 +69,34 @@ def assign(
 def group_tokens(records: Records) -> list[tuple[int, str]]:
     """(document, token) pairs that must not cross splits: paragraph ids, clusters, sentence and document keys."""
     pairs: list[tuple[int, str]] = []
-    cluster_of = dict(zip(records.paragraphs["id"], records.paragraphs["near_duplicate_cluster"]))
-    doc_keys = normalized_keys(records.documents["text"])
-    for d, (pids, key) in enumerate(zip(records.documents["paragraph_ids"], doc_keys)):
+    par = records.paragraphs
+    cluster_of = dict(zip(par["id"].to_pylist(), par["near_duplicate_cluster"].to_pylist()))
+    doc_keys = normalized_keys(records.documents["text"].to_pylist())
+    for d, (pids, key) in enumerate(zip(records.documents["paragraph_ids"].to_pylist(), doc_keys)):
         pairs.append((d, content_id(key)))
         for pid in pids:
             pairs.append((d, pid))
             pairs.append((d, "cluster:" + cluster_of[pid]))
-    sentence_keys = normalized_keys(records.sentences["text"])
-    pairs.extend((doc, content_id(key)) for doc, key in zip(records.sentence_doc, sentence_keys))
+    docs = records.sentence_doc.tolist()
+    lo = 0
+    for batch in records.sentences.select(["text"]).to_batches(max_chunksize=KEY_BATCH):
+        keys = normalized_keys(batch.column(0).to_pylist())
+        pairs.extend((doc, content_id(key)) for doc, key in zip(docs[lo : lo + len(keys)], keys))
+        lo += len(keys)
     return pairs
 
 
 def split_documents(records: Records, params: Params) -> tuple[list[str], dict[str, Any]]:
     """Split name of every document, and what the split step reports."""
-    n_docs = len(records.documents["id"])
+    n_docs = records.documents.num_rows
     group_of = document_groups(n_docs, group_tokens(records))
     roots = sorted(set(group_of))
     index = {r: i for i, r in enumerate(roots)}
     weights = [0] * len(roots)
-    for doc in records.paragraph_doc:
+    for doc in records.paragraph_doc.tolist():
         weights[index[group_of[doc]]] += 1
-    group_ids = [records.documents["id"][r] for r in roots]
+    doc_ids = records.documents["id"].to_pylist()
+    group_ids = [doc_ids[r] for r in roots]
     split_of_group = assign(group_ids, weights, params.split.ratios, params.split.seed)
     doc_split = [split_of_group[index[group_of[d]]] for d in range(n_docs)]
     total = sum(weights)

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import paths, schema
@@ -18,14 +18,13 @@ from .records import Records
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "write_statistics": True}
 
 
-def to_table(config: str, columns: dict[str, list]) -> pa.Table:
-    return pa.table(columns, schema=schema.arrow_schema(config))
-
-
 def write_parquet(table: pa.Table, path: Path) -> None:
-    """One Parquet file with the project's fixed options (same table, same bytes)."""
+    """One Parquet file with the project's fixed options (same table, same bytes).
+
+    Columns are made one chunk first: the writer's pages and dictionary fallback follow the
+    chunks it is given, so equal tables built in different batch sizes would differ in bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, **PARQUET_OPTIONS)
+    pq.write_table(table.combine_chunks(), path, **PARQUET_OPTIONS)
 
 
 def write_split(out_dir: Path, config: str, split: str, table: pa.Table) -> int:
@@ -45,22 +44,21 @@ def write_all(out_dir: Path, records: Records, doc_split: list[str]) -> dict[str
     the GIL while compressing); each file's bytes do not depend on that.
     """
     sizes: dict[str, dict[str, int]] = {}
+    split_of_doc = np.asarray(doc_split, dtype=object)
     per_config = {
-        "paragraphs": (records.paragraphs, [doc_split[d] for d in records.paragraph_doc]),
-        "sentences": (records.sentences, [doc_split[d] for d in records.sentence_doc]),
-        "documents": (records.documents, doc_split),
+        "paragraphs": (records.paragraphs, split_of_doc[records.paragraph_doc]),
+        "sentences": (records.sentences, split_of_doc[records.sentence_doc]),
+        "documents": (records.documents, split_of_doc),
     }
     jobs: list[tuple[str, str, pa.Table]] = []
-    for config, (columns, split_of_row) in per_config.items():
-        table = to_table(config, columns)
-        split_column = pa.array(split_of_row, type=pa.string())
+    for config, (table, split_of_row) in per_config.items():
         sizes[config] = {}
         for split in paths.SPLITS:
-            part = table.filter(pc.equal(split_column, split))
+            part = table.filter(pa.array(split_of_row == split, type=pa.bool_()))
             sizes[config][split] = part.num_rows
             jobs.append((config, split, part))
-    jobs.append(("lines", paths.LINES_SPLIT, to_table("lines", records.lines)))
-    sizes["lines"] = {paths.LINES_SPLIT: len(records.lines["line_number"])}
+    jobs.append(("lines", paths.LINES_SPLIT, records.lines))
+    sizes["lines"] = {paths.LINES_SPLIT: records.lines.num_rows}
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(lambda job: write_split(out_dir, *job), jobs))
     return sizes
