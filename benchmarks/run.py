@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: `syria-news-ar build` against datatrove's workload W on the same corpora, one run.
 
-usage: .venv/bin/python benchmarks/run.py [--sizes 10 100 1000] [--out benchmarks/out] [--no-anchor]
+usage: .venv/bin/python benchmarks/run.py [--sizes 10 100 1000] [--out benchmarks/out] [--no-anchor] [--max-rss-gb 16]
 
 Generates the synthetic corpora with ../shared/bench/make_corpus.py (same bytes for the same
 size), runs the build on each (wall seconds per step from the build's own timings, peak RSS of
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -49,17 +50,26 @@ def tree_rss_bytes(root_pid: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """(wall seconds, peak tree RSS bytes, stdout) of one command."""
+class OverMemory(Exception):
+    """The measured command went over the memory cap and was stopped."""
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None, cap_bytes: int | None = None) -> tuple[float, int, str]:
+    """(wall seconds, peak tree RSS bytes, stdout) of one command; over `cap_bytes` its whole
+    process tree is killed (so a run that would not fit never takes the machine down)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
     peak = 0
+    over = threading.Event()
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, tree_rss_bytes(proc.pid))
+            if cap_bytes is not None and peak > cap_bytes and not over.is_set():
+                over.set()
+                os.killpg(proc.pid, signal.SIGKILL)
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -68,6 +78,8 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[flo
     done.set()
     sampler.join()
     wall = time.perf_counter() - t0
+    if over.is_set():
+        raise OverMemory(f"stopped after {wall:.0f} s at {peak / 2**30:.1f} GB (cap {cap_bytes / 2**30:.1f} GB)")
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
     return wall, peak, out
@@ -94,6 +106,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     ap.add_argument("--no-anchor", action="store_true", help="skip datatrove")
+    ap.add_argument("--max-rss-gb", type=float, default=16.0, help="stop a build whose process tree goes over this (default 16)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     cli = str(Path(sys.executable).parent / "syria-news-ar")
@@ -102,10 +115,15 @@ def main() -> None:
     inputs = [("seed", SEED)] + [(f"{s} MB", corpus(args.out, s)) for s in args.sizes]
     for label, src in inputs:
         mb = src.stat().st_size / 2**20
-        wall, peak, out = run_measured(
-            [cli, "build", str(src), "--out", str(args.out / f"ds-{src.stem}"), "--metrics-dir", str(args.out / f"metrics-{src.stem}")],
-            env,
-        )
+        try:
+            wall, peak, out = run_measured(
+                [cli, "build", str(src), "--out", str(args.out / f"ds-{src.stem}"), "--metrics-dir", str(args.out / f"metrics-{src.stem}")],
+                env, int(args.max_rss_gb * 2**30),
+            )
+        except OverMemory as exc:
+            rows.append({"input": label, "mb": round(mb, 2), "failed": str(exc), "steps_s": {}})
+            print(json.dumps(rows[-1]), flush=True)
+            continue
         result = json.loads(out.split(":", 1)[1])
         row = {"input": label, "mb": round(mb, 2), "wall_s": round(wall, 2), "steps_s": result["timings_s"],
                "mb_per_s": round(mb / wall, 2), "peak_rss_mb": round(peak / 2**20), "paragraphs": sum(result["paragraphs"].values())}
@@ -118,10 +136,13 @@ def main() -> None:
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     (args.out / "results.json").write_text(json.dumps(rows, indent=2) + "\n")
-    steps = sorted({k for r in rows for k in r["steps_s"] if k != "total"}, key=list(rows[0]["steps_s"]).index)
+    steps = list(dict.fromkeys(k for r in rows for k in r["steps_s"] if k != "total"))
     head = ["input", "MB", *steps, "total s", "MB/s", "peak RSS MB", "paragraphs", "datatrove W s", "ratio (dt/ours)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
+        if "failed" in r:
+            lines.append("| " + " | ".join([r["input"], str(r["mb"]), f"not completed: {r['failed']}"]) + " |")
+            continue
         cells = [r["input"], r["mb"], *(r["steps_s"].get(s, "") for s in steps), r["wall_s"], r["mb_per_s"],
                  r["peak_rss_mb"], r["paragraphs"], r.get("datatrove_s", ""), r.get("speedup_vs_datatrove", "")]
         lines.append("| " + " | ".join(map(str, cells)) + " |")
