@@ -5,15 +5,18 @@ Each check has a name; a failure is reported as "<check>: <what> (<a few offendi
 a reader knows which guarantee broke and where to look. A GX suite is one config on one split
 (`paragraphs.train`); its expectations are named `<suite>.<check>` (`paragraphs.train.id_unique`).
 Plain checks cover what GX cannot express: other files (the source, other configs, other splits).
+They work column-wise on the Arrow tables, pulling into Python only the columns (or batches of
+text) each needs, so they stay fast and small at 100 MB+ of input.
 """
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import time
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,15 +24,15 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from jsonschema import Draft202012Validator
 
 from . import params as params_mod
 from . import paths, schema
-from .clean import FORBIDDEN_IN_CLEAN, normalized_key
+from .clean import FORBIDDEN_IN_CLEAN, normalized_keys
 from .errors import BadInputError
 from .expectations import MAX_EXAMPLES, Failure, SuiteResult, json_safe
 from .ingest import iter_raw_lines
-from .letters import count_per_text
 from .schema_check import violations
 from .write import read_split
 
@@ -121,106 +124,169 @@ class Report:
         return json.dumps(self.summary(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-Rows = dict[str, list[dict[str, Any]]]  # split -> records
-
-
 Tables = dict[str, dict[str, pa.Table]]  # config -> split -> table
+Splits = Iterable[pa.Table]  # one config's split tables, in split order (the records' order)
+
+BATCH_BYTES = 8 << 20  # text pulled into Python at once (UTF-8) where a check can stream it
+TAKE_ROWS = 20_000  # rows fetched at once in an order of a check's own (sentences by paragraph)
 
 
 def load_tables(out_dir: Path) -> Tables:
     return {config: {split: read_split(out_dir, config, split) for split in paths.splits_of(config)} for config in paths.CONFIGS}
 
 
+def _col(table: pa.Table, name: str) -> pa.ChunkedArray:
+    """A column by name; a missing one is a KeyError naming it, as a record dict without the field gave."""
+    if name not in table.column_names:
+        raise KeyError(name)
+    return table.column(name)
 
-def _all(rows: Rows) -> list[dict[str, Any]]:
-    return [r for split in rows.values() for r in split]
+
+def _column(splits: Splits, name: str) -> list[Any]:
+    """One column over all splits as Python values: a check pulls only the columns it needs."""
+    out: list[Any] = []
+    for table in splits:
+        out += _col(table, name).to_pylist()
+    return out
 
 
-def check_schemas(report: Report, tables: Tables, data: dict[str, Rows], params: params_mod.ValidateParams) -> None:
+def _at(splits: Splits, name: str, rows: Iterable[int]) -> list[Any]:
+    """A column's values at `rows` (indices over all splits, any order): offenders' ids are read
+    only when there are offenders."""
+    index = np.fromiter(rows, dtype=np.int64)
+    out: list[Any] = [None] * len(index)
+    lo = 0
+    for table in splits:
+        hi = lo + table.num_rows
+        where = np.flatnonzero((index >= lo) & (index < hi))
+        if len(where):
+            for i, value in zip(where.tolist(), _col(table, name).take(pa.array(index[where] - lo)).to_pylist()):
+                out[i] = value
+        lo = hi
+    return out
+
+
+def _ints(splits: Splits, name: str) -> np.ndarray:
+    """An integer column over all splits as int64 for numpy arithmetic; a null (which the schema
+    check reports) leaves nothing to compute with, so the check stops (`<check>.could_run`)."""
+    cols = [_col(table, name) for table in splits]
+    nulls = sum(col.null_count for col in cols)
+    if nulls:
+        raise ValueError(f"{name} has {nulls} nulls")
+    return np.concatenate([np.asarray(col.to_numpy(), dtype=np.int64) for col in cols]) if cols else np.zeros(0, np.int64)
+
+
+def _batches(splits: Splits, *names: str) -> Iterator[list[list[Any]]]:
+    """Columns a slice of rows at a time (about BATCH_BYTES of text each), so long texts are in
+    Python only a batch at a time."""
+    for table in splits:
+        ends = np.cumsum(pc.fill_null(pc.binary_length(_col(table, "text")), 0).to_numpy(zero_copy_only=False))
+        lo = 0
+        while lo < table.num_rows:
+            hi = max(lo + 1, int(np.searchsorted(ends, (ends[lo - 1] if lo else 0) + BATCH_BYTES, side="right")))
+            part = table.slice(lo, hi - lo)
+            yield [_col(part, name).to_pylist() for name in names]
+            lo = hi
+
+
+def _by_id(ids: list[Any], values: Iterable[Any]) -> dict[Any, Any]:
+    """id -> value of its record; a repeated id keeps its first place and its last record's value
+    (what a dict of records keyed by id gave, so offenders stay the same)."""
+    return dict(zip(ids, values))
+
+
+def _sample(table: pa.Table, step: int) -> Iterator[dict[str, Any]]:
+    """Records 0, step, 2*step, ... as dicts, a batch at a time: only these become Python rows."""
+    indices = np.arange(0, table.num_rows, step)
+    for lo in range(0, len(indices), 1_000):  # a thousand documents: ~20 MB of text
+        yield from table.take(pa.array(indices[lo : lo + 1_000])).to_pylist()
+
+
+def check_schemas(report: Report, tables: Tables, params: params_mod.ValidateParams) -> None:
     """Every record column-wise (schema_check), and the reference validator on every record of a
     small config or an evenly spaced sample of a large one (same constraints, two implementations)."""
-    for config, rows in data.items():
+    for config, splits in tables.items():
         bad: list[str] = []
-        for split, table in tables[config].items():
+        for split, table in splits.items():
             bad += [f"{split} {v}" for v in violations(config, table)]
         validator = Draft202012Validator(schema.load(config))
-        total = sum(len(r) for r in rows.values())
+        total = sum(t.num_rows for t in splits.values())
         step = 1 if total <= params.jsonschema_all_records_up_to else max(1, total // params.jsonschema_sample_records)
-        for split, records in rows.items():
-            for r in records[::step]:
+        for split, table in splits.items():
+            for r in _sample(table, step):
                 for err in validator.iter_errors(r):
                     path = "/".join(map(str, err.absolute_path))
                     bad.append(f"{split} id={r.get('id', r.get('line_number'))} {path}: {err.message[:80]}")
         report.check(f"schema.{config}", bad, "records break the JSON Schema")
 
 
-def check_ids_and_references(report: Report, data: dict[str, Rows]) -> None:
+def check_ids_and_references(report: Report, tables: Tables) -> None:
     for config in ("paragraphs", "sentences", "documents"):
-        ids = [r["id"] for r in _all(data[config])]
-        report.check(f"unique_ids.{config}", sorted({i for i in ids if ids.count(i) > 1}) if len(ids) != len(set(ids)) else [], "ids repeat")
-    paragraphs = {r["id"]: r for r in _all(data["paragraphs"])}
-    documents = {r["id"]: r for r in _all(data["documents"])}
-    report.check("refs.paragraph_document", [p["id"] for p in paragraphs.values() if p["document_id"] not in documents], "paragraphs name a missing document")
+        counts = Counter(_column(tables[config].values(), "id"))
+        report.check(f"unique_ids.{config}", sorted(i for i, n in counts.items() if n > 1), "ids repeat")
+    pars, sents, docs, lines = (tables[c].values() for c in ("paragraphs", "sentences", "documents", "lines"))
+    par_ids, doc_ids = _column(pars, "id"), _column(docs, "id")
+    doc_of_par, known_docs = _by_id(par_ids, _column(pars, "document_id")), set(doc_ids)
+    report.check("refs.paragraph_document", [p for p, d in doc_of_par.items() if d not in known_docs], "paragraphs name a missing document")
     report.check(
         "refs.sentence_paragraph",
-        [s["id"] for s in _all(data["sentences"]) if s["paragraph_id"] not in paragraphs or paragraphs[s["paragraph_id"]]["document_id"] != s["document_id"]],
+        [s for s, p, d in zip(*(_column(sents, n) for n in ("id", "paragraph_id", "document_id"))) if p not in doc_of_par or doc_of_par[p] != d],
         "sentences name a missing paragraph or the wrong document",
     )
+    listed = _by_id(doc_ids, zip(_column(docs, "paragraph_ids"), _column(docs, "n_paragraphs")))
     report.check(
         "refs.document_paragraphs",
-        [d["id"] for d in documents.values() if any(p not in paragraphs for p in d["paragraph_ids"]) or d["n_paragraphs"] != len(d["paragraph_ids"])],
+        [d for d, (ps, n) in listed.items() if any(p not in doc_of_par for p in ps) or n != len(ps)],
         "documents list a missing paragraph or a wrong n_paragraphs",
     )
     report.check(
         "refs.cluster",
-        [p["id"] for p in paragraphs.values() if p["near_duplicate_cluster"] not in paragraphs],
+        [p for p, c in _by_id(par_ids, _column(pars, "near_duplicate_cluster")).items() if c not in doc_of_par],
         "paragraphs name a cluster that is not a paragraph id",
     )
+    dangling = (i for i, (p, d) in enumerate(zip(_column(lines, "paragraph_id"), _column(lines, "document_id")))
+                if (p is not None and p not in doc_of_par) or (d is not None and d not in known_docs))
+    report.check("refs.lines", _at(lines, "line_number", dangling), "ledger rows name a missing paragraph or document")
+
+
+def _ledger_row_wrong(number: int, status: str, pid: str | None, reason: str | None, source_lines: Mapping[str | None, list[int]]) -> bool:
+    """A kept/duplicate row names a paragraph listing its line (first for kept) and no reason; a
+    blank or rejected row names none and has a reason exactly when rejected."""
+    if status in ("kept", "duplicate"):
+        return pid not in source_lines or reason is not None or number not in source_lines[pid] or (status == "kept") != (source_lines[pid][0] == number)
+    return pid is not None or (status == "rejected") != (reason is not None)
+
+
+def check_ledger(report: Report, tables: Tables, source: Path | None) -> None:
+    lines = tables["lines"][paths.LINES_SPLIT]
+    numbers = _col(lines, "line_number").to_pylist()
+    report.check("ledger.contiguous", [n for i, n in enumerate(numbers, 1) if n != i][:1], "rows out of order or missing (first shown)")
+    pars = tables["paragraphs"].values()
+    source_lines = _by_id(_column(pars, "id"), _column(pars, "source_lines"))
+    pids = _col(lines, "paragraph_id").to_pylist()
+    rows = zip(numbers, _col(lines, "status").to_pylist(), pids, _col(lines, "reason").to_pylist())
     report.check(
-        "refs.lines",
-        [l["line_number"] for l in _all(data["lines"]) if (l["paragraph_id"] is not None and l["paragraph_id"] not in paragraphs) or (l["document_id"] is not None and l["document_id"] not in documents)],
-        "ledger rows name a missing paragraph or document",
+        "ledger.status",
+        [row[0] for row in rows if _ledger_row_wrong(*row, source_lines)],
+        "ledger rows disagree with the paragraphs (status, paragraph_id, reason)",
     )
-
-
-def check_ledger(report: Report, data: dict[str, Rows], source: Path | None) -> None:
-    lines = data["lines"][paths.LINES_SPLIT]
-    report.check("ledger.contiguous", [l["line_number"] for i, l in enumerate(lines, 1) if l["line_number"] != i][:1], "rows out of order or missing (first shown)")
-    paragraphs = {r["id"]: r for r in _all(data["paragraphs"])}
-    bad_status = []
-    for l in lines:
-        st, pid = l["status"], l["paragraph_id"]
-        if st in ("kept", "duplicate"):
-            p = paragraphs.get(pid)
-            if p is None or l["reason"] is not None or l["line_number"] not in p["source_lines"] or (st == "kept") != (p["source_lines"][0] == l["line_number"]):
-                bad_status.append(l["line_number"])
-        elif pid is not None or (st == "rejected") != (l["reason"] is not None):
-            bad_status.append(l["line_number"])
-        elif st == "blank" and l["reason"] is not None:
-            bad_status.append(l["line_number"])
-    report.check("ledger.status", bad_status, "ledger rows disagree with the paragraphs (status, paragraph_id, reason)")
-    in_ledger = {(l["paragraph_id"], l["line_number"]) for l in lines}
+    in_ledger = set(zip(pids, numbers))
     report.check(
         "ledger.source_lines",
-        [p["id"] for p in paragraphs.values() if any((p["id"], n) not in in_ledger for n in p["source_lines"])],
+        [p for p, ns in source_lines.items() if any((p, n) not in in_ledger for n in ns)],
         "paragraphs list source lines the ledger does not give them",
     )
-    spans = [(l["byte_start"], l["byte_end"]) for l in lines]
-    report.check(
-        "ledger.byte_spans",
-        [lines[i]["line_number"] for i, (a, b) in enumerate(spans) if a > b or (i and a <= spans[i - 1][1])],
-        "byte spans out of order or overlapping",
-    )
+    start, end = _ints([lines], "byte_start"), _ints([lines], "byte_end")
+    bad = start > end
+    bad[1:] |= start[1:] <= end[:-1]
+    report.check("ledger.byte_spans", [numbers[i] for i in np.flatnonzero(bad)], "byte spans out of order or overlapping")
     if source is None:
         report.skipped.update({"ledger.covers_source": NO_SOURCE, "ledger.raw_sha256": NO_SOURCE})
         return
-    raw = list(iter_raw_lines(source))
-    report.check("ledger.covers_source", [f"source has {len(raw)} lines, ledger {len(lines)}"] if len(raw) != len(lines) else [], "line counts differ")
-    report.check(
-        "ledger.raw_sha256",
-        [l["line_number"] for l, r in zip(lines, raw) if (l["byte_start"], l["byte_end"]) != (r.start, r.end) or hashlib.sha256(r.data).hexdigest() != l["raw_sha256"]],
-        "rows whose byte span does not hash to raw_sha256",
-    )
+    raw = [(r.start, r.end, hashlib.sha256(r.data).hexdigest()) for r in iter_raw_lines(source)]  # streamed: no raw bytes kept
+    report.check("ledger.covers_source", [f"source has {len(raw)} lines, ledger {len(numbers)}"] if len(raw) != len(numbers) else [], "line counts differ")
+    ledger = zip(numbers, start.tolist(), end.tolist(), _col(lines, "raw_sha256").to_pylist())
+    report.check("ledger.raw_sha256", [n for (n, *row), r in zip(ledger, raw) if tuple(row) != r], "rows whose byte span does not hash to raw_sha256")
 
 
 @cache
@@ -236,69 +302,152 @@ def forbidden_table() -> np.ndarray:
     return table
 
 
-def dirty_lines(lines: list[str]) -> np.ndarray:
-    """Per line: empty, edge or double space, or a character cleaning removes or maps."""
-    forbidden = count_per_text(lines, forbidden_table())[0] > 0
-    spacing = np.fromiter((t == "" or "  " in t or t[0] == " " or t[-1] == " " for t in lines), dtype=bool, count=len(lines))
-    return forbidden | spacing
+def dirty_lines(lines: Sequence[str], chunk: int = 10_000) -> np.ndarray:
+    """Per line: empty, edge or double space, or a character cleaning removes or maps. Computed on
+    code points a chunk of lines at a time: offending characters are rare, so only their
+    positions are mapped back to lines."""
+    bad = np.zeros(len(lines), dtype=bool)
+    for lo in range(0, len(lines), chunk):
+        part = lines[lo : lo + chunk]
+        cps = np.frombuffer("".join(part).encode("utf-32-le"), dtype=np.uint32)
+        lengths = np.fromiter(map(len, part), dtype=np.int64, count=len(part))
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+        space = cps == 0x20
+        empty = starts == ends
+        edge = ~empty
+        edge[edge] = space[starts[edge]] | space[ends[edge] - 1]
+        double = np.flatnonzero(space[:-1] & space[1:])  # a pair of spaces, maybe across two lines
+        line_of_double = np.searchsorted(ends, double, side="right")
+        double = line_of_double[double + 1 < ends[line_of_double]]
+        forbidden = np.searchsorted(ends, np.flatnonzero(forbidden_table()[cps]), side="right")
+        bad[lo : lo + len(part)] = empty | edge
+        bad[lo + double] = bad[lo + forbidden] = True
+    return bad
 
 
-def check_texts(report: Report, data: dict[str, Rows]) -> None:
+def dirty_texts(texts: list[str | None]) -> np.ndarray:
+    """Per text: does any of its lines fail dirty_lines (a document's lines are checked one by one)."""
+    parts = [(text or "").split("\n") for text in texts]
+    owner = np.repeat(np.arange(len(texts)), np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+    bad = np.zeros(len(texts), dtype=bool)
+    bad[owner[dirty_lines(list(itertools.chain.from_iterable(parts)))]] = True
+    return bad
+
+
+def _cover_bad(texts: list[str], rec: np.ndarray, g: np.ndarray, pos: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Per paragraph (rank): a gap between its sentences (or before the first, after the last)
+    reversed or not only spaces, or positions not 0, 1, ...; sentences sorted by (g, pos)."""
+    first, last = np.ones(len(g), dtype=bool), np.ones(len(g), dtype=bool)
+    first[1:] = last[:-1] = g[1:] != g[:-1]
+    head = np.maximum.accumulate(np.where(first, np.arange(len(g)), 0))  # each one's group start
+    last_end = np.zeros(len(rec), dtype=np.int64)
+    last_end[g[last]] = end[last]
+    gap_a = np.concatenate([np.where(first, 0, np.roll(end, 1)), last_end])
+    gap_b = np.concatenate([start, np.fromiter((len(texts[r]) for r in rec.tolist()), dtype=np.int64, count=len(rec))])
+    owner = np.concatenate([g, np.arange(len(rec))])
+    gap_bad = gap_a > gap_b
+    wide = np.flatnonzero(gap_a < gap_b)  # only these can hold a character
+    spans = zip(rec[owner[wide]].tolist(), gap_a[wide].tolist(), gap_b[wide].tolist())
+    gap_bad[wide] = [texts[r][a:b].strip(" ") != "" for r, a, b in spans]
+    bad = np.zeros(len(rec), dtype=bool)
+    bad[owner[gap_bad]] = True
+    bad[g[pos != np.arange(len(g)) - head]] = True
+    return bad
+
+
+def _offsets_wrong(texts: list[str], owners: np.ndarray, order: np.ndarray, start: np.ndarray, end: np.ndarray, sents: Splits) -> list[int]:
+    """Sentences (rows, in `order`) whose span of their paragraph's text is not their text;
+    their texts are fetched a slice of this order at a time."""
+    wrong = []
+    for lo in range(0, len(order), TAKE_ROWS):
+        part = slice(lo, lo + TAKE_ROWS)
+        rows = zip(order[part].tolist(), owners[part].tolist(), start[part].tolist(), end[part].tolist(), _at(sents, "text", order[part]))
+        wrong += [s for s, r, a, b, text in rows if texts[r][a:b] != text]
+    return wrong
+
+
+def _sentence_offsets_and_cover(par_ids: list[Any], texts: list[str], n_sentences: list[Any], sents: Splits) -> tuple[list[Any], list[Any]]:
+    """sentences.offsets and sentences.cover offenders: paragraphs in first-seen id order (a repeated
+    id is its last record), each with its sentences ordered by position (stable)."""
+    record = _by_id(par_ids, range(len(par_ids)))
+    rank = {p: k for k, p in enumerate(record)}
+    rec = np.fromiter(record.values(), dtype=np.int64, count=len(record))
+    group = np.fromiter((rank.get(p, -1) for p in _column(sents, "paragraph_id")), dtype=np.int64)
+    position = _ints(sents, "position")
+    order = np.lexsort((position, group))  # stable: ties keep record order
+    order = order[group[order] >= 0]  # a sentence of no paragraph is refs.sentence_paragraph's
+    g, pos = group[order], position[order]
+    start, end = _ints(sents, "char_start")[order], _ints(sents, "char_end")[order]
+    cover_bad = _cover_bad(texts, rec, g, pos, start, end)
+    bad_offsets = _at(sents, "id", _offsets_wrong(texts, rec[g], order, start, end, sents))
+    counts = np.bincount(g, minlength=len(rec)).tolist()
+    bad_cover = [p for (p, r), n, bad in zip(record.items(), counts, cover_bad.tolist()) if bad or n != n_sentences[r]]
+    return bad_offsets, bad_cover
+
+
+def check_texts(report: Report, tables: Tables) -> None:
     for config in ("paragraphs", "sentences", "documents"):
-        records = _all(data[config])
-        lines, owner = [], []
-        for i, r in enumerate(records):
-            for line in (r["text"] or "").split("\n"):
-                lines.append(line)
-                owner.append(i)
-        bad = np.unique(np.asarray(owner, dtype=np.int64)[dirty_lines(lines)])
+        splits = tables[config].values()
+        bad = np.concatenate([dirty_texts(texts) for (texts,) in _batches(splits, "text")] or [np.zeros(0, dtype=bool)])
         report.check(
             f"clean_text.{config}",
-            [records[i]["id"] for i in bad],
+            _at(splits, "id", np.flatnonzero(bad)),
             "texts hold a removed/mapped character, a double space or an edge space",
         )
-    paragraphs = {r["id"]: r for r in _all(data["paragraphs"])}
-    by_par: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for s in _all(data["sentences"]):
-        by_par[s["paragraph_id"]].append(s)
-    bad_offsets, bad_cover = [], []
-    for pid, p in paragraphs.items():
-        sents = sorted(by_par.get(pid, []), key=lambda s: s["position"])
-        text = p["text"] or ""
-        for s in sents:
-            if text[s["char_start"] : s["char_end"]] != s["text"]:
-                bad_offsets.append(s["id"])
-        ends = [0] + [x for s in sents for x in (s["char_start"], s["char_end"])] + [len(text)]
-        gaps_ok = all(ends[i] <= ends[i + 1] and text[ends[i] : ends[i + 1]].strip(" ") == "" for i in range(0, len(ends) - 1, 2))
-        if not gaps_ok or [s["position"] for s in sents] != list(range(len(sents))) or len(sents) != p["n_sentences"]:
-            bad_cover.append(pid)
+    pars = tables["paragraphs"].values()
+    par_ids, texts = _column(pars, "id"), [t or "" for t in _column(pars, "text")]
+    bad_offsets, bad_cover = _sentence_offsets_and_cover(par_ids, texts, _column(pars, "n_sentences"), tables["sentences"].values())
     report.check("sentences.offsets", bad_offsets, "sentences whose offsets do not give their text")
     report.check("sentences.cover", bad_cover, "paragraphs whose sentences do not cover them (or n_sentences/positions disagree)")
-    docs = _all(data["documents"])
+    text_of, docs = _by_id(par_ids, texts), tables["documents"].values()
+    rows = (row for batch in _batches(docs, "text", "paragraph_ids") for row in zip(*batch))
     report.check(
         "documents.text",
-        [d["id"] for d in docs if d["text"] != "\n".join(paragraphs[p]["text"] or "" for p in d["paragraph_ids"] if p in paragraphs)],
+        _at(docs, "id", (i for i, (text, ps) in enumerate(rows) if text != "\n".join(text_of[p] for p in ps if p in text_of))),
         "document texts differ from their paragraphs joined by newlines",
     )
 
 
-def check_leakage(report: Report, data: dict[str, Rows]) -> None:
-    split_of_key: dict[str, set[str]] = defaultdict(set)
-    for config in ("paragraphs", "sentences", "documents"):
-        for split, rows in data[config].items():
-            for r in rows:
-                split_of_key[normalized_key(r["text"] or "")].add(split)
-    report.check("leakage.normalized_key", [k[:40] for k, s in split_of_key.items() if len(s) > 1], "normalized keys appear in two splits")
+def _normalized_keys(table: pa.Table) -> Iterator[str]:
+    """The normalized key of every text, a batch of texts at a time (a document's key is long)."""
+    for (texts,) in _batches([table], "text"):
+        yield from normalized_keys([t or "" for t in texts])
+
+
+def keys_in_two_splits(tables: Tables) -> list[str]:
+    """Normalized keys of texts (every config) found in more than one split, in first-seen order
+    (configs, splits, rows). A key in two splits is in one outside the largest split, so only
+    the other splits' keys are held; the largest split's are looked up a column at a time."""
+    columns = [(config, split) for config in ("paragraphs", "sentences", "documents") for split in tables[config]]
+    rows: Counter[str] = Counter()
+    for config, split in columns:
+        rows[split] += tables[config][split].num_rows
+    largest = max(rows, key=rows.__getitem__)
+    seen: dict[str, tuple[tuple[int, int], set[str]]] = {}  # key -> (its first (column, row), its splits)
+    for place, (config, split) in sorted(enumerate(columns), key=lambda c: c[1][1] == largest):
+        for row, key in enumerate(_normalized_keys(tables[config][split])):
+            if key in seen:
+                first, splits = seen[key]
+                seen[key] = (min(first, (place, row)), splits | {split})
+            elif split != largest:
+                seen[key] = ((place, row), {split})
+    return [k for k, (_, splits) in sorted(seen.items(), key=lambda item: item[1][0]) if len(splits) > 1]
+
+
+def check_leakage(report: Report, tables: Tables) -> None:
+    report.check("leakage.normalized_key", [k[:40] for k in keys_in_two_splits(tables)], "normalized keys appear in two splits")
     cluster_splits: dict[str, set[str]] = defaultdict(set)
     split_of_par: dict[str, str] = {}
-    for split, rows in data["paragraphs"].items():
-        for r in rows:
-            cluster_splits[r["near_duplicate_cluster"]].add(split)
-            split_of_par[r["id"]] = split
+    for split, table in tables["paragraphs"].items():
+        for c, p in zip(_col(table, "near_duplicate_cluster").to_pylist(), _col(table, "id").to_pylist()):
+            cluster_splits[c].add(split)
+            split_of_par[p] = split
     report.check("leakage.cluster", [c for c, s in cluster_splits.items() if len(s) > 1], "near-duplicate clusters span two splits")
     report.check(
         "leakage.document_group",
-        [d["id"] for split, rows in data["documents"].items() for d in rows if any(split_of_par.get(p) != split for p in d["paragraph_ids"])],
+        [d for split, table in tables["documents"].items()
+         for d in _at([table], "id", (i for i, ps in enumerate(_col(table, "paragraph_ids").to_pylist()) if any(split_of_par.get(p) != split for p in ps)))],
         "documents whose paragraphs sit in another split",
     )
 
@@ -311,7 +460,7 @@ def _guarded(report: Report, check: Callable[..., None], *args: Any) -> None:
     failure named after it, not a traceback."""
     try:
         check(report, *args)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, pa.ArrowException) as exc:
         name = check.__name__.removeprefix("check_")
         report.check(f"{name}.could_run", [f"{type(exc).__name__}: {exc}"[:120]], "check could not run on this data")
 
@@ -347,13 +496,12 @@ def validate(
     """
     t0 = time.perf_counter()
     tables = load_tables(out_dir)
-    data = {config: {split: t.to_pylist() for split, t in splits.items()} for config, splits in tables.items()}
     report = Report()
     params = params or params_mod.load()  # the working directory's, else the checkout's
-    _guarded(report, check_schemas, tables, data, params.validate)
+    _guarded(report, check_schemas, tables, params.validate)
     for check in CHECKS:
-        _guarded(report, check, data)
-    _guarded(report, check_ledger, data, source)
+        _guarded(report, check, tables)
+    _guarded(report, check_ledger, tables, source)
     t1 = time.perf_counter()
     report.timings_s["checks"] = round(t1 - t0, 3)
     if suites:
