@@ -5,22 +5,30 @@ change in behaviour shows up as a failing assertion, not as a silently updated e
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import itertools
+import math
+import multiprocessing
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
 
+from syria_news_ar import ingest as ingest_mod
 from syria_news_ar import params
 from syria_news_ar.errors import (
     BadInputError,
     EmptySourceError,
     InvalidUtf8Error,
     NoArabicTextError,
+    ParamsError,
     SourceNotFoundError,
     Utf16Error,
 )
 from syria_news_ar.ingest import INGEST_SCHEMA, iter_raw_lines, ingest
+from syria_news_ar.letters import ARABIC_LETTER_CLASS, ARABIC_LETTER_RANGES, TATWEEL, char_class
 
 BOM = b"\xef\xbb\xbf"
 PARAMS_FILE = Path(__file__).resolve().parents[1] / "params.yaml"
@@ -408,3 +416,231 @@ def test_very_long_line_with_noise_is_cleaned_whole(tmp_path, ingest_params):
     assert row["text"] == expected
     assert row["cleaning"] == ["persian_letters", "space_before_punct"]
     assert result.rule_counts["persian_letters"] == 1
+
+
+# --------------------------------------------------------------------------------------------
+# ingest: batches and two processes give the table of one process
+# --------------------------------------------------------------------------------------------
+
+# Text, blank and rejected lines and lines that need cleaning, in a cycle.
+CYCLE_LINES = [
+    "أعلنت وزارة الصحة السورية افتتاح مستشفى جديد في ريف دمشق.",
+    "",
+    "  \t ",
+    "قالت المصادر إن الوضع فی المدینة هادئ ،  تماما",
+    "https://example.com/news/2024/12/03/article-123",
+    "The ministry announced a new hospital in rural Damascus.",
+    "© 2024 جميع الحقوق محفوظة",
+    "<p>خبر</p>",
+    "اعلنت وزارة الصحة السورية افتتاح مستشفى جديد في ريف دمشق",  # same key as the first
+]
+ENDINGS = [b"\n", b"\r\n", b"\r"]
+
+
+def mixed_endings_source(n_lines: int) -> bytes:
+    """BOM, then lines cycling through CYCLE_LINES, ended in turn by LF, LF, CRLF, CRLF, CR, CR
+    (no empty line falls between a lone CR and an LF, which would read as one CRLF)."""
+    out = [BOM]
+    for i in range(n_lines):
+        text = CYCLE_LINES[i % len(CYCLE_LINES)]
+        out.append(f"{text} {i}".encode() if text.strip() else text.encode())
+        out.append(ENDINGS[(i // 2) % len(ENDINGS)])
+    return b"".join(out)
+
+
+@pytest.fixture
+def force_two_processes(monkeypatch):
+    """Every file is cut in two at its middle line boundary."""
+    monkeypatch.setattr(ingest_mod, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(ingest_mod, "SPAWN_COST_BYTES", 0)
+
+
+def ingest_one_process(path: Path, params) -> ingest_mod.IngestResult:
+    old = ingest_mod.PARALLEL_MIN_BYTES
+    ingest_mod.PARALLEL_MIN_BYTES = 1 << 62
+    try:
+        return ingest(path, params)
+    finally:
+        ingest_mod.PARALLEL_MIN_BYTES = old
+
+
+def test_line_boundary_from_every_byte_is_a_sequential_line_end():
+    data = b"a\r\nb\rc\nd\r\n\r\ne\r\r\nf\n\rg\r"
+    ends = {m.end() for m in ingest_mod._EOL.finditer(data)}
+    full = list(ingest_mod._line_spans(data, 0, len(data)))
+    for pos in range(len(data) + 1):
+        cut = ingest_mod._line_boundary_from(data, pos, len(data))
+        if cut is None:
+            continue
+        assert cut in ends and cut >= pos
+        # the two parts' lines are the file's lines: no line split, none added
+        assert list(ingest_mod._line_spans(data, 0, cut)) + list(ingest_mod._line_spans(data, cut, len(data))) == full
+
+
+@pytest.mark.parametrize(
+    "data,cut",
+    [(b"abcd\r\nefgh", 6), (b"abcde\r\nfgh", 7), (b"abcd\r\refgh", 6), (b"abcdefg\r\n", None), (b"abcdefghij", None)],
+    ids=["middle_is_lf_of_crlf", "middle_is_cr_of_crlf", "lone_cr_then_cr", "only_final_crlf", "one_line"],
+)
+def test_split_point_never_falls_inside_crlf(tmp_path, force_two_processes, data, cut):
+    # the middle byte is len(data) // 2 = 5: the cut is after the whole line end, never inside it
+    assert ingest_mod._split_point(write(tmp_path, data), 0, len(data)) == cut
+
+
+def test_two_processes_and_batch_size_one_give_the_same_table(tmp_path, ingest_params, monkeypatch):
+    data = mixed_endings_source(300)
+    path = write(tmp_path, data)
+    one = ingest_one_process(path, ingest_params)
+    assert one.table.num_rows == 300
+    assert one.table.to_pylist()[0]["byte_start"] == 3  # the BOM is not part of line 1
+    assert set(one.table["status"].to_pylist()) == {"text", "blank", "rejected"}
+    # the cut lands mid-file, not at an end (else both paths would be one process)
+    split = ingest_mod._line_boundary_from(data, len(data) // 2, len(data))
+    assert split is not None and 0 < split < len(data)
+    single_line_batches = dataclasses.replace(ingest_params, batch_lines=1)
+    seven_line_batches = dataclasses.replace(ingest_params, batch_lines=7)
+    variants = {"batch_1": ingest_one_process(path, single_line_batches)}
+    monkeypatch.setattr(ingest_mod, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(ingest_mod, "SPAWN_COST_BYTES", 0)
+    variants["two_processes"] = ingest(path, ingest_params)
+    variants["two_processes_batch_7"] = ingest(path, seven_line_batches)
+    for name, result in variants.items():
+        assert result.table.equals(one.table), name
+        assert result.rule_counts == one.rule_counts, name
+        assert result.metrics() == one.metrics(), name
+        # one chunk per column: the Parquet bytes do not depend on batches or processes
+        assert {result.table[c].num_chunks for c in result.table.column_names} == {1}, name
+    assert multiprocessing.active_children() == []
+    # every span slices the file back to its line
+    for row, line in zip(one.table.to_pylist(), iter_raw_lines(path), strict=True):
+        assert (row["line_number"], row["byte_start"], row["byte_end"]) == (line.number, line.start, line.end)
+        assert row["raw_sha256"] == hashlib.sha256(line.data).hexdigest()
+
+
+def bad_byte_source(bad_lines: set[int], n_lines: int = 200) -> tuple[bytes, dict[int, int]]:
+    """Arabic lines with CRLF endings, an invalid byte (0xFF) in the middle of each bad line;
+    returns the data and each bad line's offset of that byte."""
+    out, offsets, pos = [], {}, 0
+    for number in range(1, n_lines + 1):
+        head, tail = f"خبر رقم {number} ".encode(), "من دمشق اليوم".encode()
+        line = head + (b"\xff" if number in bad_lines else b"") + tail + b"\r\n"
+        if number in bad_lines:
+            offsets[number] = pos + len(head)
+        out.append(line)
+        pos += len(line)
+    return b"".join(out), offsets
+
+
+@pytest.mark.parametrize(
+    "bad_lines,expected_line",
+    [({150}, 150), ({199, 150}, 150), ({30, 150}, 30), ({200}, 200)],
+    ids=["second_half", "two_in_second_half", "both_halves_first_wins", "last_line"],
+)
+def test_invalid_utf8_line_and_offset_with_two_processes(tmp_path, ingest_params, force_two_processes, bad_lines, expected_line):
+    data, offsets = bad_byte_source(bad_lines)
+    path = write(tmp_path, data, "ingest_bad_utf8_two.txt")
+    assert ingest_mod._split_point(path, 0, len(data)) < offsets[max(bad_lines)]  # the last bad byte is in part 2
+    small_batches = dataclasses.replace(ingest_params, batch_lines=16)
+    for p in (ingest_params, small_batches):
+        with pytest.raises(InvalidUtf8Error) as info:
+            ingest(path, p)
+        assert (info.value.line_number, info.value.byte_offset) == (expected_line, offsets[expected_line])
+        assert f"line {expected_line}, byte {offsets[expected_line]}: invalid UTF-8 (bytes ff " in str(info.value)
+    assert multiprocessing.active_children() == []
+
+
+def test_no_arabic_text_with_two_processes(tmp_path, ingest_params, force_two_processes):
+    path = write(tmp_path, b"The ministry announced a new hospital.\r\n\n" * 50, "ingest_no_arabic_two.txt")
+    with pytest.raises(NoArabicTextError) as info:
+        ingest(path, ingest_params)
+    assert "none of its 100 lines" in str(info.value)
+
+
+def test_interrupt_in_the_parent_stops_the_worker(tmp_path, ingest_params, force_two_processes, monkeypatch):
+    path = write(tmp_path, mixed_endings_source(100))
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest_mod, "_ingest_range", interrupted)  # the parent's part only
+    with pytest.raises(KeyboardInterrupt):
+        ingest(path, ingest_params)
+    assert multiprocessing.active_children() == []
+
+
+def test_batch_lines_must_be_positive(tmp_path, ingest_params):
+    with pytest.raises(ParamsError, match="batch_lines"):
+        ingest(write(tmp_path, ARABIC_TEXT.encode()), dataclasses.replace(ingest_params, batch_lines=0))
+
+
+# --------------------------------------------------------------------------------------------
+# reject_reason: its fast gates decide exactly as the plain regexes
+# --------------------------------------------------------------------------------------------
+
+def test_case_insensitive_regexes_match_only_the_gated_characters():
+    """The gates look for "(c", "l", "w." and "حقوق" case-sensitively: (?i) must not let any other
+    code point stand for these characters."""
+    gated = {"c": "cC", "l": "lL", "w": "wW", ":": ":", "/": "/", ".": ".", "(": "(", "©": "©"}
+    gated.update({ch: ch for ch in "حقو"})
+    for ch, allowed in gated.items():
+        pattern = re.compile(re.escape(ch), re.IGNORECASE)
+        hits = {chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF and pattern.fullmatch(chr(cp))}
+        assert hits == set(allowed), ch
+
+
+def test_other_letter_class_equals_the_lookahead_definition():
+    arabic_or_tatweel = char_class(((TATWEEL, TATWEEL), *ARABIC_LETTER_RANGES))
+    reference = re.compile(f"(?!{arabic_or_tatweel})[^\\W\\d_]")
+    every = "".join(chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF)
+    assert [m.start() for m in ingest_mod._OTHER_LETTER.finditer(every)] == [m.start() for m in reference.finditer(every)]
+
+
+def reference_reject_reason(text: str, params) -> str | None:
+    """The plain definition the gated reject_reason must agree with."""
+    if ingest_mod._MARKUP.search(text):
+        return "markup"
+    if ingest_mod._BOILERPLATE.search(text):
+        return "boilerplate"
+    url_chars = sum(len(m) for m in ingest_mod._URL.findall(text))
+    if url_chars and url_chars * 2 >= len(text.replace(" ", "")):
+        return "url"
+    other = len(re.findall(f"(?!{char_class(((TATWEEL, TATWEEL), *ARABIC_LETTER_RANGES))})[^\\W\\d_]", text))
+    share = params.min_arabic_letter_share
+    needed = max(params.min_arabic_letters, math.ceil(share * other / (1 - share)) if share < 1 else 0)
+    arabic = sum(1 for _ in itertools.islice(re.finditer(ARABIC_LETTER_CLASS, text), needed))
+    if arabic < needed or (share >= 1 and other):
+        return "not_arabic"
+    return None
+
+REJECT_CASES = [
+    "أعلنت وزارة الصحة السورية افتتاح مستشفى جديد.",
+    "ALL RIGHTS RESERVED لوزارة الإعلام السورية",
+    "AlL RiGhTs ReSeRvEd ſ",
+    "(C) 2024 وكالة الأنباء",
+    "( c ) 2024 وكالة الأنباء في دمشق وحلب",
+    "حقوق النشر محفوظة لموقع الأخبار",
+    "  اقرأ أيضا: خبر عن دمشق",
+    "خبر عن دمشق اقرأ أيضا",
+    "تابعونا على تويتر",
+    "تابعونالا شيء هنا في دمشق وحلب وحمص",
+    "WWW.EXAMPLE.COM/ar/news",
+    "Www.example.com مقال عن دمشق وحلب وحمص وحماة واللاذقية",
+    "HTTPS://EXAMPLE.COM",
+    "ws.www www. www.x",
+    "خبر &amp; خبر آخر عن دمشق",
+    "a < b > c عن دمشق وحلب",
+    "<B>خبر</B>",
+    "دمشق ١٢٣ Damascus ²½Ⅻ",
+    "حلب حلب حلب Aleppo Aleppo",
+    "حلب ـــ دمشق",
+    "ﺩﻣﺸﻖ وحلب",
+    "abc",
+    "دمشق",
+]
+
+
+@pytest.mark.parametrize("share,minimum", [(0.6, 8), (0.0, 0), (1.0, 3), (0.5, 20)])
+def test_reject_reason_equals_the_plain_definition(share, minimum):
+    p = params.IngestParams(min_arabic_letter_share=share, min_arabic_letters=minimum, batch_lines=1)
+    for text in REJECT_CASES + [unicodedata.normalize("NFKC", t) for t in REJECT_CASES]:
+        assert ingest_mod.reject_reason(text, p) == reference_reject_reason(text, p), text
