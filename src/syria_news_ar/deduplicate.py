@@ -10,6 +10,7 @@ hashes (bands x 8 bytes) and a flag; keys are recomputed for the few candidates.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,11 +24,15 @@ from .params import DedupParams
 from .progress import progress
 from .segment import KIND_PARAGRAPH
 from .unionfind import UnionFind
+from .worker import share_work
 
 DEDUP_SCHEMA = pa.schema(
     [("paragraph_id", pa.string()), ("first_line", pa.int64()), ("near_duplicate_cluster", pa.string())]
 )
 BATCH = 20_000  # paragraphs hashed at once: bounds the shingle buffers (about 100 MB)
+# From this many distinct paragraphs a worker process hashes the second half (~25 us a
+# paragraph here; starting the worker costs ~0.4 s).
+MINHASH_WORKER_MIN = 30_000
 
 
 def shingles(key: str, n: int) -> set[str]:
@@ -97,6 +102,21 @@ def candidate_pairs(bands: np.ndarray) -> np.ndarray:
     return np.stack([uniq // n, uniq % n], axis=1)
 
 
+def band_rows(texts: Sequence[str], params: DedupParams) -> tuple[np.ndarray, np.ndarray]:
+    """(LSH band hashes, word counts) of every text's normalized key, a batch at a time
+    (picklable in and out: a worker can do a share)."""
+    n = len(texts)
+    bands = np.zeros((n, params.lsh_bands), dtype=np.uint64)
+    n_words = np.zeros(n, dtype=np.int64)
+    for lo in progress(range(0, n, BATCH), desc="minhash", unit=" batches", total=-(-n // BATCH)):
+        keys = normalized_keys(texts[lo : lo + BATCH])
+        n_words[lo : lo + len(keys)] = [k.count(" ") + 1 for k in keys]
+        hashes, offsets = shingle_hashes(keys, params.shingle_size)
+        sig = signatures(hashes, offsets, params.num_perm, params.seed)
+        bands[lo : lo + len(keys)] = band_hashes(sig, params.lsh_bands, params.lsh_rows)
+    return bands, n_words
+
+
 @dataclass
 class DedupResult:
     table: pa.Table  # one row per distinct paragraph, in order of first occurrence
@@ -110,14 +130,7 @@ def deduplicate(ingested: pa.Table, segmented: pa.Table, params: DedupParams) ->
     texts = ingested["text"].take(pa.array(lines - 1)).to_pylist()
     full = pc.equal(first["kind"], KIND_PARAGRAPH).to_numpy(zero_copy_only=False)
     n = len(lines)
-    bands = np.zeros((n, params.lsh_bands), dtype=np.uint64)
-    n_words = np.zeros(n, dtype=np.int64)
-    for lo in progress(range(0, n, BATCH), desc="minhash", unit=" batches", total=-(-n // BATCH)):
-        keys = normalized_keys(texts[lo : lo + BATCH])
-        n_words[lo : lo + len(keys)] = [k.count(" ") + 1 for k in keys]
-        hashes, offsets = shingle_hashes(keys, params.shingle_size)
-        sig = signatures(hashes, offsets, params.num_perm, params.seed)
-        bands[lo : lo + len(keys)] = band_hashes(sig, params.lsh_bands, params.lsh_rows)
+    bands, n_words = share_work(band_rows, texts, MINHASH_WORKER_MIN, params)
     full &= n_words >= params.containment_min_words
     pairs = candidate_pairs(bands)
     involved = np.unique(pairs)

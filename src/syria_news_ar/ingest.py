@@ -14,19 +14,13 @@ import hashlib
 import itertools
 import math
 import mmap
-import multiprocessing
 import os
 import re
-import signal
-import threading
-import traceback
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pyarrow as pa
@@ -46,6 +40,7 @@ from .ids import content_id
 from .letters import ARABIC_LETTER_CLASS, ARABIC_LETTER_RANGES, TATWEEL, char_class
 from .params import IngestParams
 from .progress import progress
+from .worker import Worker
 
 # A spawned worker needs ~0.55 s before its first line (start Python, import pyarrow, numpy and
 # the pandas that pa.array() imports, build the key table): the bytes this process ingests
@@ -332,81 +327,19 @@ def _ingest_range(path: Path, lo: int, hi: int, params: IngestParams, show_progr
 # the second part in a spawned process
 # --------------------------------------------------------------------------------------------
 
-def _worker_main(conn: Connection, path: Path, lo: int, hi: int, params: IngestParams) -> None:
-    """Entry point of the spawned process: ingest [lo, hi), send the part's counts, then its
-    table as Arrow IPC (no pickling of the columns); a crash is sent as its traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it terminates us
-    threading.Thread(target=_exit_with_parent, daemon=True).start()
-    code = 1
-    try:
-        part = _ingest_range(path, lo, hi, params, show_progress=False)
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, INGEST_SCHEMA) as writer:
-            writer.write_table(part.table)
-        conn.send(("ok", (part.rules, part.text_lines, part.fault)))
-        conn.send_bytes(sink.getvalue())
-        code = 0
-    except BaseException:
-        conn.send(("error", traceback.format_exc()))
-    finally:
-        conn.close()
-        # everything is sent: skip the interpreter's teardown (~0.1 s with pyarrow and pandas
-        # loaded), which the parent would otherwise wait for in join()
-        os._exit(code)
-
-
-def _exit_with_parent() -> None:
-    """Worker thread: exit at once when the parent dies without stopping us (SIGTERM, SIGKILL)."""
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        wait([parent.sentinel])
-        os._exit(1)
-
-
-def _start_worker(path: Path, lo: int, hi: int, params: IngestParams) -> tuple[BaseProcess, Connection]:
-    """Spawn (never fork: pyarrow's threads make a forked child unsafe) the second part's worker."""
-    ctx = multiprocessing.get_context("spawn")
-    receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_worker_main, args=(sender, path, lo, hi, params), name="ingest-part-2", daemon=True)
-    proc.start()
-    sender.close()  # the child holds the only write end: its exit is our EOF
-    return proc, receiver
-
-
-def _receive(proc: BaseProcess, conn: Connection) -> _Part:
-    """The worker's part; its crash or death becomes a RuntimeError here."""
-    try:
-        kind, meta = conn.recv()
-        payload = conn.recv_bytes() if kind == "ok" else b""
-    except EOFError:
-        proc.join()
-        raise RuntimeError(f"the ingest worker for the second part exited with code {proc.exitcode}") from None
-    if kind != "ok":
-        raise RuntimeError(f"the ingest worker for the second part failed:\n{meta}")
-    rules, text_lines, fault = meta
-    return _Part(pa.ipc.open_stream(payload).read_all(), rules, text_lines, fault)  # no copy of the bytes
-
-
-def _stop(proc: BaseProcess) -> None:
-    """Terminate the worker if it still runs (an error or Ctrl-C here) and reap it."""
-    if proc.is_alive():
-        proc.terminate()
-    proc.join()
+def _ingest_part(path: Path, lo: int, hi: int, params: IngestParams) -> _Part:
+    """The worker's part: no progress bar of its own (the parent's counts the lines)."""
+    return _ingest_range(path, lo, hi, params, show_progress=False)
 
 
 def _ingest_two_parts(path: Path, start: int, split: int, size: int, params: IngestParams) -> list[_Part]:
     """The first part here while a worker, started first, does the second."""
-    proc, conn = _start_worker(path, split, size, params)
-    try:
+    with Worker("syria-news-ar-ingest") as worker:
+        worker.submit(_ingest_part, path, split, size, params)
         first = _ingest_range(path, start, split, params)
         if first.fault:  # the earliest fault in file order wins; the worker's part is moot
             return [first]
-        second = _receive(proc, conn)
-        proc.join()
-        return [first, second]
-    finally:
-        conn.close()
-        _stop(proc)
+        return [first, worker.result()]
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+"""The build's Great Expectations suites in a worker process (worker.py), on the second core.
+
+Importing GX takes ~2.75 s and its suites ~15-20 s on a 100 MB input, all single-threaded. The
+worker is started first thing in the build and imports GX while this process ingests, segments,
+deduplicates and writes; it then reads the written Parquet itself and runs the suites while this
+process runs the plain checks. Closing it stops it wherever it is, so a bad input or Ctrl-C never
+waits for GX.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .worker import Worker
+
+if TYPE_CHECKING:
+    from .expectations import SuiteResult
+    from .params import Params
+
+
+def _warm_up() -> None:
+    """Everything run_suites imports, so the import overlaps the build's first steps."""
+    import great_expectations  # noqa: F401  (~2.75 s: scipy, altair, pandas)
+    import pandas  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    from .letters import letter_table
+
+    letter_table()  # ~0.2 s, cached: the suites' Arabic-letter share
+
+
+def _run_suites(
+    out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: tuple[str, ...]
+) -> list[SuiteResult]:
+    from .expectations import run_suites
+
+    return run_suites(out_dir, params, expected_sizes, None, configs, None)
+
+
+class SuiteWorker(Worker):
+    """A worker that imports GX now and runs the suites of a written dataset on request."""
+
+    def __init__(self) -> None:
+        super().__init__("syria-news-ar-gx", warm_up=_warm_up)
+
+    def submit_suites(
+        self, out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: Iterable[str]
+    ) -> None:
+        """Ask for run_suites on the Parquet already written to out_dir; `result()` gives the SuiteResults."""
+        self.submit(_run_suites, Path(out_dir).resolve(), params, expected_sizes, tuple(configs))

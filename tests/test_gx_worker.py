@@ -1,0 +1,111 @@
+"""The build's GX worker process: same report as the serial path, failures surface, nothing left behind."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from syria_news_ar import paths
+from syria_news_ar.build import build
+from syria_news_ar.errors import SourceNotFoundError, ValidationFailed
+from syria_news_ar.gx_worker import SuiteWorker
+from syria_news_ar.worker import WorkerError, WorkerTraceback
+from syria_news_ar.params import Params
+from syria_news_ar.validate import validate
+
+from conftest import SEED
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="lists child processes from /proc")
+
+
+def worker_children() -> list[int]:
+    """This process's live children that are multiprocessing spawn workers (not its resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue  # exited while we looked
+        if ppid == os.getpid() and b"spawn_main" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def leftovers(out: Path) -> list[Path]:
+    return sorted(out.parent.glob(f".{out.name}.tmp-*"))
+
+
+def test_build_report_equals_the_serial_validate(seed_build, params: Params) -> None:
+    out, result = seed_build
+    serial = validate(out, SEED, params=params, expected_sizes=result["split"]["sizes"])
+    assert result["validation"] == serial.summary()
+    assert worker_children() == []
+
+
+def test_a_failed_expectation_fails_the_build_and_leaves_nothing(write_source, tmp_path: Path, params: Params) -> None:
+    """validate.text_max_chars only feeds the GX suite (the plain checks ignore it): the worker's failure
+    must stop the build with the expectation named, the folder untouched, no temp dir, no process."""
+    from test_build import SMALL
+
+    src = write_source("\n".join(SMALL) + "\n")
+    strict = dataclasses.replace(params, validate=dataclasses.replace(params.validate, text_max_chars=10))
+    out = tmp_path / "ds"
+    with pytest.raises(ValidationFailed) as caught:
+        build(src, out, strict, tmp_path / "metrics")
+    failed = {line.split(":", 1)[0] for line in caught.value.failures}
+    assert failed and failed <= {f"paragraphs.{split}.text_max_length" for split in paths.SPLITS}, failed
+    assert not out.exists() and leftovers(out) == [] and not (tmp_path / "metrics").exists()
+    assert worker_children() == []
+
+
+def test_bad_input_stops_the_worker_at_once(tmp_path: Path, params: Params) -> None:
+    out = tmp_path / "ds"
+    with pytest.raises(SourceNotFoundError):
+        build(tmp_path / "missing.txt", out, params)
+    assert not out.exists() and leftovers(out) == []
+    assert worker_children() == []
+
+
+def test_ctrl_c_during_the_plain_checks_stops_the_worker(write_source, tmp_path: Path, params: Params, monkeypatch) -> None:
+    from test_build import SMALL
+
+    import syria_news_ar.validate as validate_mod
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validate_mod, "validate", interrupted)
+    out = tmp_path / "ds"
+    with pytest.raises(KeyboardInterrupt):
+        build(write_source("\n".join(SMALL) + "\n"), out, params)
+    assert not out.exists() and leftovers(out) == []
+    assert worker_children() == []
+
+
+def test_an_exception_in_the_worker_is_raised_here_with_its_traceback(tmp_path: Path, params: Params) -> None:
+    with SuiteWorker() as worker:
+        worker.submit_suites(tmp_path / "no-dataset", params, None, ["paragraphs"])
+        with pytest.raises(FileNotFoundError) as caught:
+            worker.result()
+    assert isinstance(caught.value.__cause__, WorkerTraceback)
+    assert "run_suites" in caught.value.__cause__.text
+    assert worker_children() == []
+
+
+def test_a_dead_worker_is_an_error_not_a_hang() -> None:
+    with SuiteWorker() as worker:
+        os.kill(worker.pid, signal.SIGKILL)
+        with pytest.raises(WorkerError, match="before answering"):
+            worker.result()
+    assert worker_children() == []
+
+
+def test_close_is_idempotent_and_quick_for_an_unused_worker() -> None:
+    worker = SuiteWorker()
+    worker.close()
+    worker.close()
+    assert worker_children() == []
