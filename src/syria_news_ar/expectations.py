@@ -106,6 +106,13 @@ def _derive_lines(df: pd.DataFrame) -> None:
     df["prev_byte_end"] = df["byte_end"].shift(1, fill_value=-1)
 
 
+# the stored columns each config's derivations read
+DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
+    "paragraphs": ("text", "source_lines"),
+    "sentences": ("char_start", "char_end", "text"),
+    "documents": ("date",),
+    "lines": ("byte_end",),
+}
 DERIVED: dict[str, tuple[tuple[str, ...], Callable[[pd.DataFrame], None]]] = {
     "paragraphs": (("arabic_letter_share", "n_source_lines", "text_chars"), _derive_paragraphs),
     "sentences": (("span_chars", "text_chars"), _derive_sentences),
@@ -283,10 +290,27 @@ def _row_condition(spec: dict[str, Any], where: str) -> Any:
     return ComparisonCondition(column=Column(spec["column"]), operator=spec["operator"], parameter=spec["parameter"])
 
 
-def _frame(table: pa.Table, config: str) -> pd.DataFrame:
-    df = table.to_pandas()
-    DERIVED[config][1](df)
-    return df
+def suite_columns(spec: SuiteSpec) -> set[str]:
+    """The columns a suite's expectations name (stored or derived)."""
+    columns: set[str] = set()
+    for e in spec.expectations:
+        columns.update(e.kwargs[k] for k in ("column", "column_A", "column_B") if isinstance(e.kwargs.get(k), str))
+        columns.update(c for c in e.kwargs.get("column_list") or () if isinstance(c, str))
+        condition = e.kwargs.get("row_condition")
+        if isinstance(condition, dict) and isinstance(condition.get("column"), str):
+            columns.add(condition["column"])
+    return columns
+
+
+def _frame(table: pa.Table, spec: SuiteSpec) -> pd.DataFrame:
+    """Only the columns the suite names: GX fingerprints every frame it is given (hashing each
+    column, and pickling the whole frame when a list column cannot be hashed), so columns no
+    expectation looks at cost time and memory for nothing."""
+    named = suite_columns(spec)
+    read = named | set(DERIVED_INPUTS[spec.config])
+    df = table.select([c for c in table.column_names if c in read]).to_pandas()
+    DERIVED[spec.config][1](df)
+    return df[[c for c in df.columns if c in named]]
 
 
 def run_suites(
@@ -324,7 +348,7 @@ def run_suites(
         for split in paths.splits_of(config):
             name = f"{config}.{split}"
             table = tables[config][split] if tables is not None else read_split(out_dir, config, split)
-            df = _frame(table, config)
+            df = _frame(table, spec)
             env = {**env0, "rows": len(df)}
             if expected_sizes is not None and split in expected_sizes.get(config, {}):
                 env["expected_rows"] = int(expected_sizes[config][split])
