@@ -28,10 +28,14 @@ def write_plots(plots_dir: Path, n_chars: list[int], n_sentences: list[int], spl
                 w.writerow([x, *(counts[s].get(x, 0) for s in paths.SPLITS)])
 
 
-def write_plot_data(plots_dir: Path, records: Records, doc_split: list[str]) -> None:
-    write_plots(
-        plots_dir,
+def plot_columns(records: Records, doc_split: list[str]) -> tuple[list[int], list[int], list[str]]:
+    """What the plots need of the paragraphs (n_chars, n_sentences, split), so the records can go."""
+    return (
         records.paragraphs["n_chars"].to_pylist(),
         records.paragraphs["n_sentences"].to_pylist(),
         [doc_split[d] for d in records.paragraph_doc.tolist()],
     )
+
+
+def write_plot_data(plots_dir: Path, records: Records, doc_split: list[str]) -> None:
+    write_plots(plots_dir, *plot_columns(records, doc_split))

@@ -17,3 +17,9 @@ def enabled() -> bool:
 
 def progress(items: Iterable[T], desc: str, unit: str = " it", total: int | None = None) -> Iterator[T]:
     return iter(tqdm(items, desc=desc, unit=unit, total=total, disable=not enabled(), leave=False))
+
+
+def announce(line: str) -> None:
+    """One status line on a terminal (between the steps' bars), nothing in CI logs and pipes."""
+    if enabled():
+        tqdm.write(line, file=sys.stderr)
