@@ -608,7 +608,10 @@ def body(params: Params, metrics: dict[str, dict], stats: DataStats) -> str:  # 
     n_records = sum(stats.rows(c) for c in paths.CONFIGS)
     add(
         f"Every record of every config ({_n(n_records)} records in all) is checked against its JSON Schema "
-        "(draft 2020-12, `schemas/<config>.schema.json`), then cross-file invariants: unique ids, references, "
+        "(draft 2020-12, `schemas/<config>.schema.json`) by a column-wise check of the same constraints; the "
+        "reference validator (`jsonschema`) also checks every record of a config with up to "
+        f"{_n(params.validate.jsonschema_all_records_up_to)} records and an evenly spaced sample of "
+        f"{_n(params.validate.jsonschema_sample_records)} records of a larger one. Then cross-file invariants: unique ids, references, "
         "the ledger accounting for every line, sentence offsets, clean text, no leakage across splits. "
         f"This build ran {_n(_get(metrics, 'validation', 'checks'))} named checks with "
         f"{_n(_get(metrics, 'validation', 'failed'))} failures; a failure stops the build.\n"
