@@ -62,10 +62,8 @@ def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, met
         sizes = write_all(tmp, records, doc_split)
         plot_data = plot_columns(records, doc_split) if metrics_dir is not None else None
         del records  # validate reads the files back
-        release_memory()
         clock.lap("split_write", f"{split_stats['groups']:,} leakage groups")
         report = validate_in_parallel(worker, tmp, source, params, sizes, clock.timings)
-        release_memory()
         clock.lap("validate", f"{len(report.checked):,} checks, {len(report.failures):,} failed")
         if not report.ok:
             raise ValidationFailed(report.lines())
@@ -91,6 +89,7 @@ class StepClock:
         self.timings: dict[str, float] = {}
 
     def lap(self, step: str, what: str = "") -> None:
+        release_memory()  # the step's garbage
         now = time.perf_counter()
         self.timings[step] = round(now - self.last, 3)
         self.last = now

@@ -57,7 +57,8 @@ def near_match(a: set[str], b: set[str], a_full: bool, b_full: bool, params: Ded
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """np.unique for one small array, without its per-call overhead (6x faster at 250 values)."""
+    """np.unique by sorting: without its per-call overhead (6x faster at 250 values), and without
+    numpy 2's hash-based unique, which is 15x slower than a sort on tens of millions of integers."""
     s = np.sort(values)
     if len(s) < 2:
         return s
@@ -98,7 +99,7 @@ def candidate_pairs(bands: np.ndarray) -> np.ndarray:
         codes.append(first_of_run[star].astype(np.int64) * n + order[star])
     if not codes:
         return np.zeros((0, 2), dtype=np.int64)
-    uniq = np.unique(np.concatenate(codes))
+    uniq = sorted_unique(np.concatenate(codes))
     return np.stack([uniq // n, uniq % n], axis=1)
 
 
@@ -133,7 +134,7 @@ def deduplicate(ingested: pa.Table, segmented: pa.Table, params: DedupParams) ->
     bands, n_words = share_work(band_rows, texts, MINHASH_WORKER_MIN, params)
     full &= n_words >= params.containment_min_words
     pairs = candidate_pairs(bands)
-    involved = np.unique(pairs)
+    involved = sorted_unique(pairs.ravel())
     sets: dict[int, np.ndarray] = {}
     for lo in range(0, len(involved), BATCH):
         rows = involved[lo : lo + BATCH]

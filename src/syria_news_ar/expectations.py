@@ -302,12 +302,17 @@ def suite_columns(spec: SuiteSpec) -> set[str]:
     return columns
 
 
+def frame_inputs(spec: SuiteSpec) -> set[str]:
+    """The stored columns a suite's frame is made from: those it names and the derivations' inputs."""
+    return suite_columns(spec) | set(DERIVED_INPUTS[spec.config])
+
+
 def _frame(table: pa.Table, spec: SuiteSpec) -> pd.DataFrame:
     """Only the columns the suite names: GX fingerprints every frame it is given (hashing each
     column, and pickling the whole frame when a list column cannot be hashed), so columns no
     expectation looks at cost time and memory for nothing."""
     named = suite_columns(spec)
-    read = named | set(DERIVED_INPUTS[spec.config])
+    read = frame_inputs(spec)
     df = table.select([c for c in table.column_names if c in read]).to_pandas()
     DERIVED[spec.config][1](df)
     return df[[c for c in df.columns if c in named]]
@@ -347,7 +352,7 @@ def run_suites(
         asset = source.add_dataframe_asset(config)
         for split in paths.splits_of(config):
             name = f"{config}.{split}"
-            table = tables[config][split] if tables is not None else read_split(out_dir, config, split)
+            table = tables[config][split] if tables is not None else read_split(out_dir, config, split, frame_inputs(spec))
             df = _frame(table, spec)
             env = {**env0, "rows": len(df)}
             if expected_sizes is not None and split in expected_sizes.get(config, {}):

@@ -6,6 +6,7 @@ import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -35,8 +36,12 @@ def write_split(out_dir: Path, config: str, split: str, table: pa.Table) -> int:
     return table.num_rows
 
 
-def read_split(out_dir: Path, config: str, split: str) -> pa.Table:
-    return pq.read_table(out_dir / paths.parquet_relpath(config, split))
+def read_split(out_dir: Path, config: str, split: str, columns: Collection[str] | None = None) -> pa.Table:
+    """One split file; with `columns`, only those of them the file has (in the file's order)."""
+    path = out_dir / paths.parquet_relpath(config, split)
+    if columns is None:
+        return pq.read_table(path)
+    return pq.read_table(path, columns=[c for c in pq.read_schema(path).names if c in columns])
 
 
 def write_all(out_dir: Path, records: Records, doc_split: list[str]) -> dict[str, dict[str, int]]:
