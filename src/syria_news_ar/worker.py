@@ -21,8 +21,6 @@ from multiprocessing.connection import Connection, wait
 from types import TracebackType
 from typing import Any, TypeVar
 
-import numpy as np
-
 from .errors import SyriaNewsError
 
 STOP_TIMEOUT_S = 5.0  # a worker that answered exits on its own; one that did not is terminated
@@ -169,6 +167,8 @@ class Worker:
 
 
 def _concat(a: Any, b: Any) -> Any:
+    import numpy as np  # here, not at the top: the GX worker imports this module on its critical path
+
     if isinstance(a, tuple):
         return tuple(_concat(x, y) for x, y in zip(a, b))
     if isinstance(a, np.ndarray):
