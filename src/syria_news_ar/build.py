@@ -60,7 +60,7 @@ def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, met
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         sizes = write_all(tmp, records, doc_split)
-        plot_data = plot_columns(records, doc_split) if metrics_dir is not None else None
+        plot_data = plot_columns(records, doc_split)  # a few ints per paragraph; the records go
         del records  # validate reads the files back
         clock.lap("split_write", f"{split_stats['groups']:,} leakage groups")
         report = validate_in_parallel(worker, tmp, source, params, sizes, clock.timings)
@@ -75,7 +75,7 @@ def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, met
         worker.close()  # before removing the files it may be reading
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if metrics_dir is not None and plot_data is not None:
+    if metrics_dir is not None:
         write_metrics(metrics_dir, metrics)
         write_plots(metrics_dir / "plots", *plot_data)
     return {**metrics, "timings_s": clock.total()}

@@ -303,14 +303,14 @@ class _Part:
     fault: _Utf8Fault | None
 
 
-def _ingest_range(path: Path, lo: int, hi: int, params: IngestParams, show_progress: bool = True) -> _Part:
+def _ingest_range(path: Path, lo: int, hi: int, params: IngestParams) -> _Part:
     """Ingest the lines of [lo, hi) batch by batch; stop at the first undecodable line."""
     batches: list[pa.RecordBatch] = []
     rules: Counter[str] = Counter()
     text_lines, lines = 0, 0
     # closing: a part that stops at a fault must end the scan of the map before the map closes
     with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm, closing(_line_spans(mm, lo, hi)) as spans:
-        lines_read = progress(spans, desc="read+clean", unit=" lines") if show_progress else spans
+        lines_read = progress(spans, desc="read+clean", unit=" lines")
         while chunk := list(itertools.islice(lines_read, params.batch_lines)):
             done = _batch(mm, chunk, lines + 1, params)
             if isinstance(done, _Utf8Fault):
@@ -328,8 +328,9 @@ def _ingest_range(path: Path, lo: int, hi: int, params: IngestParams, show_progr
 # --------------------------------------------------------------------------------------------
 
 def _ingest_part(path: Path, lo: int, hi: int, params: IngestParams) -> _Part:
-    """The worker's part: no progress bar of its own (the parent's counts the lines)."""
-    return _ingest_range(path, lo, hi, params, show_progress=False)
+    """The worker's entry point: the second part (its own name, so that what the parent runs for
+    the first part can be replaced, e.g. by a test that interrupts it)."""
+    return _ingest_range(path, lo, hi, params)
 
 
 def _ingest_two_parts(path: Path, start: int, split: int, size: int, params: IngestParams) -> list[_Part]:
@@ -385,8 +386,7 @@ def _assemble(path: Path, parts: list[_Part]) -> IngestResult:
     if not sum(part.text_lines for part in parts):
         raise NoArabicTextError(path, lines)
     rules = sum((part.rules for part in parts), Counter())
-    # one chunk per column, as one pa.table() gave: the Parquet bytes follow the chunks, and must
-    # not depend on batch size or process count
+    # one chunk per column, as one pa.table() gave: later steps take rows by index
     table = pa.concat_tables(tables).combine_chunks()
     return IngestResult(table, {rule: rules.get(rule, 0) for rule in RULES})
 

@@ -1,6 +1,7 @@
 """Progress bars on a terminal, silence in CI logs and pipes."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -12,7 +13,9 @@ T = TypeVar("T")
 
 
 def enabled() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI")
+    """On a terminal, outside CI, and only in the main process: a worker's share of a step
+    (worker.py) would draw a second bar over the parent's."""
+    return sys.stderr.isatty() and not os.environ.get("CI") and multiprocessing.parent_process() is None
 
 
 def progress(items: Iterable[T], desc: str, unit: str = " it", total: int | None = None) -> Iterator[T]:

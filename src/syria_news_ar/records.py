@@ -57,35 +57,28 @@ def _gather_bytes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.
 
 
 def slice_codepoints(texts: pa.Array | pa.ChunkedArray, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
-    """texts[rows[i]][starts[i]:ends[i]] for every i, with code-point offsets (as Python slices),
-    cut from the UTF-8 bytes: a code point starts at every byte that is not 0b10xxxxxx."""
+    """texts[rows[i]][starts[i]:ends[i]] for every i (rows non-decreasing), with code-point offsets
+    (as Python slices), cut from the UTF-8 bytes: a code point starts at every byte that is not
+    0b10xxxxxx. Texts are mapped SLICE_BATCH at a time, which bounds the per-byte arrays."""
+    if np.any(rows[1:] < rows[:-1]):
+        raise ValueError("slice_codepoints needs rows in non-decreasing order")
     if isinstance(texts, pa.ChunkedArray):
         texts = texts.combine_chunks()
     texts = texts.cast(pa.large_string())
-    out: list[pa.Array] = []
-    order_rows = np.asarray(rows, dtype=np.int64)
+    out: list[pa.Array] = [pa.array([], type=pa.string())]
     for lo in range(0, len(texts), SLICE_BATCH):
         hi = min(lo + SLICE_BATCH, len(texts))
-        pick = np.flatnonzero((order_rows >= lo) & (order_rows < hi))
-        if not len(pick):
+        first, last = np.searchsorted(rows, [lo, hi])
+        if first == last:
             continue
         part = texts.slice(lo, hi - lo)
         offsets = np.frombuffer(part.buffers()[1], dtype=np.int64)[part.offset : part.offset + len(part) + 1]
         data = np.frombuffer(part.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
         offsets = offsets - offsets[0]
-        lead = np.flatnonzero((data & 0xC0) != 0x80)
-        lead = np.append(lead, len(data))  # the byte after the last code point
-        chars_before = np.searchsorted(lead, offsets[:-1])
-        r = order_rows[pick] - lo
-        b_start = lead[chars_before[r] + starts[pick]]
-        b_end = lead[chars_before[r] + ends[pick]]
-        out.append((pick, _gather_bytes(data, b_start, b_end)))  # type: ignore[arg-type]
-    if not out:
-        return pa.array([], type=pa.string())
-    # batches visit rows in order; put results back in the order asked for
-    picks = np.concatenate([p for p, _ in out])
-    joined = pa.concat_arrays([a for _, a in out])
-    return joined.take(pa.array(np.argsort(picks, kind="stable")))
+        lead = np.append(np.flatnonzero((data & 0xC0) != 0x80), len(data))  # + the byte after the last code point
+        chars_before = np.searchsorted(lead, offsets[:-1])[rows[first:last] - lo]
+        out.append(_gather_bytes(data, lead[chars_before + starts[first:last]], lead[chars_before + ends[first:last]]))
+    return pa.concat_arrays(out)
 
 
 def _document_ids(keys: list[str], counts: np.ndarray) -> list[str]:

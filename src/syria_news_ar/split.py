@@ -7,7 +7,7 @@ normalized key can appear in two splits of any config.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -19,7 +19,7 @@ from .params import Params
 from .records import Records, assemble
 from .unionfind import UnionFind
 
-KEY_BATCH = 50_000  # sentences keyed at once
+KEY_BATCH = 20_000  # texts keyed at once
 
 
 def document_groups(n_docs: int, doc_tokens: Iterable[tuple[int, str]]) -> list[int]:
@@ -66,23 +66,24 @@ def assign(
     return out
 
 
+def key_ids(texts: pa.ChunkedArray) -> Iterator[str]:
+    """content_id of every text's normalized key, KEY_BATCH texts in Python at a time."""
+    for chunk in texts.chunks:
+        for lo in range(0, len(chunk), KEY_BATCH):
+            yield from map(content_id, normalized_keys(chunk.slice(lo, KEY_BATCH).to_pylist()))
+
+
 def group_tokens(records: Records) -> list[tuple[int, str]]:
     """(document, token) pairs that must not cross splits: paragraph ids, clusters, sentence and document keys."""
     pairs: list[tuple[int, str]] = []
     par = records.paragraphs
     cluster_of = dict(zip(par["id"].to_pylist(), par["near_duplicate_cluster"].to_pylist()))
-    doc_keys = normalized_keys(records.documents["text"].to_pylist())
-    for d, (pids, key) in enumerate(zip(records.documents["paragraph_ids"].to_pylist(), doc_keys)):
-        pairs.append((d, content_id(key)))
+    for d, (pids, key) in enumerate(zip(records.documents["paragraph_ids"].to_pylist(), key_ids(records.documents["text"]))):
+        pairs.append((d, key))
         for pid in pids:
             pairs.append((d, pid))
             pairs.append((d, "cluster:" + cluster_of[pid]))
-    docs = records.sentence_doc.tolist()
-    lo = 0
-    for batch in records.sentences.select(["text"]).to_batches(max_chunksize=KEY_BATCH):
-        keys = normalized_keys(batch.column(0).to_pylist())
-        pairs.extend((doc, content_id(key)) for doc, key in zip(docs[lo : lo + len(keys)], keys))
-        lo += len(keys)
+    pairs.extend(zip(records.sentence_doc.tolist(), key_ids(records.sentences["text"])))
     return pairs
 
 
