@@ -1,6 +1,7 @@
 """share_work: the same result with or without the worker, errors carried back, nothing left running."""
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,9 +31,17 @@ def test_shared_equals_single_process() -> None:
     assert worker_children() == []
 
 
-def test_small_inputs_stay_in_this_process() -> None:
-    assert share_work(fails_on_x, ["a"], 2) == ["a"]
-    assert share_work(fails_on_x, [], 0) == []
+def pids(items: Sequence[str]) -> list[int]:
+    return [os.getpid()] * len(items)
+
+
+def test_small_inputs_stay_in_this_process_and_large_ones_share() -> None:
+    assert share_work(pids, ["a"], 2) == [os.getpid()]
+    assert share_work(pids, [], 0) == []
+    assert share_work(pids, ["a"] * 9, 10) == [os.getpid()] * 9
+    shared = share_work(pids, ["a"] * 10, 10)
+    assert shared[0] == os.getpid() and shared[-1] != os.getpid()  # the tail came from the worker
+    assert worker_children() == []
 
 
 def test_an_error_in_the_workers_share_comes_back_with_its_traceback() -> None:

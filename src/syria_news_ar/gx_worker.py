@@ -1,6 +1,6 @@
 """The build's Great Expectations suites in a worker process (worker.py), on the second core.
 
-Importing GX takes ~2.75 s and its suites ~15-20 s on a 100 MB input, all single-threaded. The
+Importing GX takes ~2.75 s and its suites ~12 s on the 100 MB benchmark input, all single-threaded. The
 worker is started first thing in the build and imports GX while this process ingests, segments,
 deduplicates and writes; it then reads the written Parquet itself and runs the suites while this
 process runs the plain checks. Closing it stops it wherever it is, so a bad input or Ctrl-C never

@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 from .errors import SyriaNewsError
 
 STOP_TIMEOUT_S = 5.0  # a worker that answered exits on its own; one that did not is terminated
-# Items this process handles while the worker starts (its imports take ~0.4 s): the worker gets
-# less than half so both finish together.
+# Items this process handles while the worker starts (~0.5 s to start Python and import pyarrow
+# and numpy): the worker gets less than half so both finish together.
 HEAD_START_SHARE = 0.05
 
 T = TypeVar("T")
