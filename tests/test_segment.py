@@ -1,10 +1,22 @@
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from syria_news_ar.ingest import ingest
-from syria_news_ar.segment import KIND_HEADING, KIND_PARAGRAPH, paragraph_kind, segment, start_cue
+from syria_news_ar.segment import (
+    KIND_HEADING,
+    KIND_PARAGRAPH,
+    first_occurrences,
+    paragraph_kind,
+    segment,
+    sentence_span_arrays,
+    start_cue,
+)
+from syria_news_ar.sentences import sentence_spans
 
 from conftest import SEED
 
@@ -93,3 +105,21 @@ def test_article_detector_against_hand_labels(params) -> None:
     assert recall == 1.0
     assert precision >= 12 / 13  # the one false start is line 22, a reworded copy of line 78's lead
     assert predicted - gold <= {22}
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c", "ab", ""]), max_size=40))
+def test_first_occurrences_flags_the_first_row_of_each_key(keys: list[str]) -> None:
+    seen: set[str] = set()
+    expected = []
+    for key in keys:
+        expected.append(key not in seen)
+        seen.add(key)
+    assert first_occurrences(pa.array(keys, pa.string())).tolist() == expected
+
+
+def test_sentence_span_arrays_are_flat_spans_in_text_order() -> None:
+    texts = ["قال الوزير. وأضاف أن الوضع صعب.", "", "عنوان بلا نقطة", "أولا. ثانيا. ثالثا."]
+    counts, starts, ends = sentence_span_arrays(pa.array(texts))
+    expected = [sentence_spans(t) for t in texts]
+    assert counts.tolist() == [len(s) for s in expected]
+    assert list(zip(starts.tolist(), ends.tolist())) == [span for spans in expected for span in spans]

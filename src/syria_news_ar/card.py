@@ -25,6 +25,7 @@ import yaml
 from . import croissant, paths, schema
 from .clean import RULES
 from .params import Params
+from .write import ROW_GROUP_ROWS, ROW_GROUP_TEXT_BYTES
 
 CARD = "README.md"
 CROISSANT = "croissant.json"
@@ -603,7 +604,8 @@ def body(params: Params, metrics: dict[str, dict], stats: DataStats) -> str:  # 
     ) + "\n")
     add("### 4. Split\n")
     add("See [Splits](#splits) below. Parquet files are written with the Arrow schema derived from `schemas/` "
-        "(zstd, one file per config and split).\n")
+        f"(zstd, one file per config and split; a row group holds at most {_n(ROW_GROUP_ROWS)} rows or "
+        f"{ROW_GROUP_TEXT_BYTES >> 20} MiB of text, so streaming readers hold one bounded slice).\n")
     add("### 5. Validate\n")
     n_records = sum(stats.rows(c) for c in paths.CONFIGS)
     add(

@@ -10,7 +10,7 @@ hashes (bands x 8 bytes) and a flag; keys are recomputed for the few candidates.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +33,9 @@ BATCH = 20_000  # paragraphs hashed at once: bounds the shingle buffers (about 1
 # From this many distinct paragraphs a worker process hashes the second half (~26 us a
 # paragraph here: 5.1 s for the 100 MB benchmark's 195k; a worker starts in ~0.5 s).
 MINHASH_WORKER_MIN = 30_000
+# Candidate pairs confirmed at once: the shingle sets of their rows (at most twice as many, ~2 KB
+# each) are held for the block.
+CONFIRM_PAIRS = 50_000
 
 
 def shingles(key: str, n: int) -> set[str]:
@@ -103,19 +106,46 @@ def candidate_pairs(bands: np.ndarray) -> np.ndarray:
     return np.stack([uniq // n, uniq % n], axis=1)
 
 
-def band_rows(texts: Sequence[str], params: DedupParams) -> tuple[np.ndarray, np.ndarray]:
-    """(LSH band hashes, word counts) of every text's normalized key, a batch at a time
-    (picklable in and out: a worker can do a share)."""
+def band_rows(texts: pa.Array, params: DedupParams) -> tuple[np.ndarray, np.ndarray]:
+    """(LSH band hashes, word counts) of every text's normalized key, BATCH texts in Python at a
+    time (picklable in and out: a worker can do a share)."""
     n = len(texts)
     bands = np.zeros((n, params.lsh_bands), dtype=np.uint64)
     n_words = np.zeros(n, dtype=np.int64)
     for lo in progress(range(0, n, BATCH), desc="minhash", unit=" batches", total=-(-n // BATCH)):
-        keys = normalized_keys(texts[lo : lo + BATCH])
+        keys = normalized_keys(texts.slice(lo, BATCH).to_pylist())
         n_words[lo : lo + len(keys)] = [k.count(" ") + 1 for k in keys]
         hashes, offsets = shingle_hashes(keys, params.shingle_size)
         sig = signatures(hashes, offsets, params.num_perm, params.seed)
         bands[lo : lo + len(keys)] = band_hashes(sig, params.lsh_bands, params.lsh_rows)
     return bands, n_words
+
+
+def shingle_sets(texts: pa.Array, rows: np.ndarray, shingle_size: int) -> list[np.ndarray]:
+    """Sorted unique shingle hashes of the texts at `rows`, hashed BATCH texts at a time."""
+    sets: list[np.ndarray] = []
+    for lo in range(0, len(rows), BATCH):
+        part = rows[lo : lo + BATCH]
+        hashes, offsets = shingle_hashes(normalized_keys(texts.take(pa.array(part)).to_pylist()), shingle_size)
+        sets += [sorted_unique(hashes[offsets[k] : offsets[k + 1]]) for k in range(len(part))]
+    return sets
+
+
+def confirmed_pairs(texts: pa.Array, pairs: np.ndarray, full: np.ndarray, params: DedupParams) -> Iterator[tuple[int, int, str]]:
+    """(i, j, how) of each candidate pair (sorted by i, then j) that is a near duplicate.
+
+    Pairs are checked CONFIRM_PAIRS at a time, with the shingle sets of just that block's rows
+    (recomputed for a row that several blocks need): memory holds one block's sets, not those of
+    every candidate row (gigabytes at 1 GB of text, where most rows are candidates)."""
+    for lo in range(0, len(pairs), CONFIRM_PAIRS):
+        block = pairs[lo : lo + CONFIRM_PAIRS]
+        rows = sorted_unique(block.ravel())
+        sets = shingle_sets(texts, rows, params.shingle_size)
+        for (i, j), (x, y) in zip(block.tolist(), np.searchsorted(rows, block).tolist()):
+            a, b = sets[x], sets[y]
+            how = near_match_sizes(common_count(a, b), len(a), len(b), bool(full[i]), bool(full[j]), params)
+            if how:
+                yield i, j, how
 
 
 @dataclass
@@ -128,28 +158,19 @@ def deduplicate(ingested: pa.Table, segmented: pa.Table, params: DedupParams) ->
     first = segmented.filter(segmented["first_occurrence"])
     lines = first["line_number"].to_numpy()
     # the ingest table has one row per line, in order: line n is row n - 1
-    texts = ingested["text"].take(pa.array(lines - 1)).to_pylist()
+    texts = ingested["text"].take(pa.array(lines - 1)).combine_chunks()
     full = pc.equal(first["kind"], KIND_PARAGRAPH).to_numpy(zero_copy_only=False)
     n = len(lines)
     bands, n_words = share_work(band_rows, texts, MINHASH_WORKER_MIN, params)
     full &= n_words >= params.containment_min_words
     pairs = candidate_pairs(bands)
-    involved = sorted_unique(pairs.ravel())
-    sets: dict[int, np.ndarray] = {}
-    for lo in range(0, len(involved), BATCH):
-        rows = involved[lo : lo + BATCH]
-        hashes, offsets = shingle_hashes(normalized_keys([texts[r] for r in rows]), params.shingle_size)
-        for k, r in enumerate(rows):
-            sets[int(r)] = sorted_unique(hashes[offsets[k] : offsets[k + 1]])
+    del bands
     uf = UnionFind(n)
     matches: Counter[str] = Counter()
-    for i, j in pairs.tolist():
-        a, b = sets[i], sets[j]
-        inter = common_count(a, b)
-        how = near_match_sizes(inter, len(a), len(b), bool(full[i]), bool(full[j]), params)
-        if how:
-            matches[how] += 1
-            uf.union(i, j)
+    for i, j, how in confirmed_pairs(texts, pairs, full, params):
+        matches[how] += 1
+        uf.union(i, j)
+    del texts
     ids = ingested["key_hash"].take(pa.array(lines - 1)).to_pylist()
     cluster = [ids[uf.find(i)] for i in range(n)]
     sizes = Counter(Counter(cluster).values())

@@ -81,6 +81,15 @@ def slice_codepoints(texts: pa.Array | pa.ChunkedArray, rows: np.ndarray, starts
     return pa.concat_arrays(out)
 
 
+def _sentence_ids(paragraph_ids: list[str], parent: np.ndarray, position: np.ndarray) -> pa.ChunkedArray:
+    """content_id(paragraph id, position) of every sentence, SLICE_BATCH at a time in Python."""
+    chunks = [pa.array([], type=pa.string())]
+    for lo in range(0, len(parent), SLICE_BATCH):
+        rows = zip(parent[lo : lo + SLICE_BATCH].tolist(), position[lo : lo + SLICE_BATCH].tolist())
+        chunks.append(pa.array([content_id(paragraph_ids[p], str(k)) for p, k in rows], type=pa.string()))
+    return pa.chunked_array(chunks)
+
+
 def _document_ids(keys: list[str], counts: np.ndarray) -> list[str]:
     """content_id of each document's paragraph ids; a repeated document gets a counter suffix."""
     ids: list[str] = []
@@ -143,7 +152,7 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
     pid_list = par_ids.to_pylist()
     sentence_doc = paragraph_doc[parent]
     sentences = _table("sentences", {
-        "id": pa.array([content_id(pid_list[p], str(k)) for p, k in zip(parent.tolist(), s_pos.tolist())], type=pa.string()),
+        "id": _sentence_ids(pid_list, parent, s_pos),
         "paragraph_id": par_ids.take(pa.array(parent)),
         "document_id": doc_ids.take(pa.array(sentence_doc)),
         "position": s_pos,

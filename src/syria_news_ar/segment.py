@@ -7,11 +7,13 @@ text that already appeared earlier, i.e. a background paragraph copied from an e
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -53,6 +55,7 @@ KIND_HEADING, KIND_PARAGRAPH = "heading", "paragraph"
 # From this many distinct paragraphs a worker process splits the sentences of the second half
 # (~19 us a paragraph here: 3.8 s for the 100 MB benchmark's 195k; a worker starts in ~0.5 s).
 SENTENCE_WORKER_MIN = 30_000
+BATCH = 20_000  # lines whose texts are in Python at once
 
 SEGMENT_SCHEMA = pa.schema(
     [
@@ -116,58 +119,91 @@ class SegmentResult:
         }
 
 
-def first_occurrences(keys: Sequence[str]) -> list[bool]:
-    """Per row: is this the first row with its key?"""
-    seen: set[str] = set()
-    flags = []
-    for key in keys:
-        flags.append(key not in seen)
-        seen.add(key)
-    return flags
+def first_occurrences(keys: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Per row: is this the first row with its key? Arrow's unique keeps first-seen order, so a
+    row is a first occurrence exactly when its index into the unique keys is a new maximum."""
+    if not len(keys):
+        return np.zeros(0, dtype=bool)
+    index = pc.index_in(keys, value_set=pc.unique(keys)).to_numpy(zero_copy_only=False)
+    first = np.empty(len(index), dtype=bool)
+    first[0] = True
+    np.greater(index[1:], np.maximum.accumulate(index)[:-1], out=first[1:])
+    return first
 
 
-def sentence_span_lists(texts: Sequence[str]) -> tuple[list[list[int]], list[list[int]]]:
-    """Sentence starts and ends of every text (picklable in and out: a worker can do a share)."""
-    starts: list[list[int]] = []
-    ends: list[list[int]] = []
-    for text in texts:
-        spans = sentence_spans(text)
-        starts.append([a for a, _ in spans])
-        ends.append([b for _, b in spans])
-    return starts, ends
+def sentence_span_arrays(texts: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sentences per text, all starts, all ends) of Arrow texts: flat int64 arrays, small to
+    pickle, BATCH texts in Python at a time (picklable in and out: a worker can do a share)."""
+    counts = np.zeros(len(texts), dtype=np.int64)
+    starts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    ends: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    for lo in range(0, len(texts), BATCH):
+        flat: list[int] = []
+        for i, text in enumerate(texts.slice(lo, BATCH).to_pylist(), lo):
+            spans = sentence_spans(text)
+            counts[i] = len(spans)
+            flat.extend(itertools.chain.from_iterable(spans))
+        pairs = np.array(flat, dtype=np.int64).reshape(-1, 2)
+        starts.append(pairs[:, 0])
+        ends.append(pairs[:, 1])
+    return counts, np.concatenate(starts), np.concatenate(ends)
+
+
+def _span_lists(counts: np.ndarray, values: np.ndarray) -> pa.ListArray:
+    offsets = np.zeros(len(counts) + 1, dtype=np.int32)
+    np.cumsum(counts, out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.int64()))
 
 
 def segment(ingested: pa.Table, params: SegmentParams) -> SegmentResult:
-    """Label kinds, split sentences of first occurrences, and cut the run of lines into articles."""
-    text_rows = ingested.filter(pc.equal(ingested["status"], STATUS_TEXT))
-    numbers = text_rows["line_number"].to_pylist()
-    texts = text_rows["text"].to_pylist()
-    keys = text_rows["key_hash"].to_pylist()
-    first_flags = first_occurrences(keys)
-    span_starts, span_ends = share_work(sentence_span_lists, [t for t, f in zip(texts, first_flags) if f], SENTENCE_WORKER_MIN)
-    out: dict[str, list] = {name: [] for name in SEGMENT_SCHEMA.names}
-    docs: dict[str, list] = {name: [] for name in DOCUMENT_SCHEMA.names}
+    """Label kinds, split sentences of first occurrences, and cut the run of lines into articles.
+
+    Texts come into Python BATCH lines at a time (the table keeps them in Arrow); sentence spans
+    are flat numpy arrays, so memory holds no Python object per sentence."""
+    text_rows = np.flatnonzero(pc.equal(ingested["status"], STATUS_TEXT).to_numpy(zero_copy_only=False))
+    numbers = ingested["line_number"].to_numpy()[text_rows]
+    first_flags = first_occurrences(ingested["key_hash"].take(pa.array(text_rows)))
+    first_texts = ingested["text"].take(pa.array(text_rows[first_flags])).combine_chunks()
+    span_counts, span_starts, span_ends = share_work(sentence_span_arrays, first_texts, SENTENCE_WORKER_MIN)
+    del first_texts
+    n = len(text_rows)
+    kinds: list[str] = []
+    cues: list[str | None] = []
+    line_doc = np.zeros(n, dtype=np.int64)
+    docs: dict[str, Any] = {"date": []}
     prev_kind: str | None = None
     doc = -1
-    n_first = 0
-    for number, text, first in progress(zip(numbers, texts, first_flags), desc="segment", unit=" lines", total=len(numbers)):
-        kind = paragraph_kind(text, params)
-        cue = start_cue(text) if kind == KIND_PARAGRAPH and first and prev_kind != KIND_HEADING else None
-        if doc < 0 or cue:
-            doc += 1
-            date = find_date(text) if cue else None
-            docs["document"].append(doc)
-            docs["source_line_start"].append(number)
-            docs["source_line_end"].append(number)
-            docs["date"].append(date.isoformat() if date else None)
-        docs["source_line_end"][-1] = number
-        out["line_number"].append(number)
-        out["kind"].append(kind)
-        out["document"].append(doc)
-        out["first_occurrence"].append(first)
-        out["start_cue"].append(cue)
-        out["sentence_starts"].append(span_starts[n_first] if first else [])
-        out["sentence_ends"].append(span_ends[n_first] if first else [])
-        n_first += first
-        prev_kind = kind
-    return SegmentResult(pa.table(out, schema=SEGMENT_SCHEMA), pa.table(docs, schema=DOCUMENT_SCHEMA))
+    doc_first_row: list[int] = []
+    for lo in progress(range(0, n, BATCH), desc="segment", unit=" batches", total=-(-n // BATCH)):
+        texts = ingested["text"].take(pa.array(text_rows[lo : lo + BATCH])).to_pylist()
+        for i, text in enumerate(texts, lo):
+            kind = paragraph_kind(text, params)
+            cue = start_cue(text) if kind == KIND_PARAGRAPH and first_flags[i] and prev_kind != KIND_HEADING else None
+            if doc < 0 or cue:
+                doc += 1
+                date = find_date(text) if cue else None
+                doc_first_row.append(i)
+                docs["date"].append(date.isoformat() if date else None)
+            kinds.append(kind)
+            cues.append(cue)
+            line_doc[i] = doc
+            prev_kind = kind
+    first_row = np.array(doc_first_row, dtype=np.int64)
+    docs["document"] = np.arange(len(first_row))
+    docs["source_line_start"] = numbers[first_row]
+    docs["source_line_end"] = numbers[np.append(first_row[1:], n).astype(np.int64) - 1]  # the line before the next one's first
+    counts = np.zeros(n, dtype=np.int64)
+    counts[first_flags] = span_counts
+    lines = pa.table(
+        {
+            "line_number": numbers,
+            "kind": pa.array(kinds, pa.string()),
+            "document": line_doc,
+            "first_occurrence": first_flags,
+            "start_cue": pa.array(cues, pa.string()),
+            "sentence_starts": _span_lists(counts, span_starts),
+            "sentence_ends": _span_lists(counts, span_ends),
+        },
+        schema=SEGMENT_SCHEMA,
+    )
+    return SegmentResult(lines, pa.table(docs, schema=DOCUMENT_SCHEMA))

@@ -7,14 +7,16 @@ normalized key can appear in two splits of any config.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import paths
 from .clean import normalized_keys
-from .ids import content_id
+from .ids import content_digest, content_id
 from .params import Params
 from .records import Records, assemble
 from .unionfind import UnionFind
@@ -22,17 +24,23 @@ from .unionfind import UnionFind
 KEY_BATCH = 20_000  # texts keyed at once
 
 
-def document_groups(n_docs: int, doc_tokens: Iterable[tuple[int, str]]) -> list[int]:
+def document_groups(n_docs: int, docs: np.ndarray, tokens: np.ndarray) -> list[int]:
     """Group index (the smallest document index in it) of every document.
 
-    `doc_tokens` yields (document, token) pairs; documents sharing any token are joined.
-    """
+    Row k says document docs[k] holds token tokens[k] (a row of integers); documents sharing any
+    token are joined. Tokens are grouped by sorting, so memory is a few arrays, not a dict of
+    every sentence key."""
     uf = UnionFind(n_docs)
-    owner: dict[str, int] = {}
-    for doc, token in doc_tokens:
-        first = owner.setdefault(token, doc)
-        if first != doc:
-            uf.union(first, doc)
+    if len(docs):
+        order = np.lexsort(tokens.T[::-1])
+        sorted_tokens, sorted_docs = tokens[order], docs[order]
+        new_run = np.ones(len(order), dtype=bool)
+        new_run[1:] = np.any(sorted_tokens[1:] != sorted_tokens[:-1], axis=1)
+        run_first_doc = sorted_docs[new_run][np.cumsum(new_run) - 1]
+        linked = run_first_doc != sorted_docs
+        edges = np.unique(np.stack([run_first_doc[linked], sorted_docs[linked]], axis=1), axis=0)
+        for a, b in edges.tolist():
+            uf.union(a, b)
     return [uf.find(d) for d in range(n_docs)]
 
 
@@ -66,31 +74,50 @@ def assign(
     return out
 
 
-def key_ids(texts: pa.ChunkedArray) -> Iterator[str]:
-    """content_id of every text's normalized key, KEY_BATCH texts in Python at a time."""
+def key_digests(texts: pa.ChunkedArray) -> np.ndarray:
+    """content_id of every text's normalized key as a row of two uint64 (the same 128 bits),
+    KEY_BATCH texts in Python at a time."""
+    out = [np.zeros((0, 2), dtype=np.uint64)]
     for chunk in texts.chunks:
         for lo in range(0, len(chunk), KEY_BATCH):
-            yield from map(content_id, normalized_keys(chunk.slice(lo, KEY_BATCH).to_pylist()))
+            digests = b"".join(map(content_digest, normalized_keys(chunk.slice(lo, KEY_BATCH).to_pylist())))
+            out.append(np.frombuffer(digests, dtype=np.uint64).reshape(-1, 2))
+    return np.concatenate(out)
 
 
-def group_tokens(records: Records) -> list[tuple[int, str]]:
-    """(document, token) pairs that must not cross splits: paragraph ids, clusters, sentence and document keys."""
-    pairs: list[tuple[int, str]] = []
+def id_digests(ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Hex content ids as rows of two uint64 (the digests key_digests gives for the same key)."""
+    return np.frombuffer(bytes.fromhex("".join(ids.to_pylist())), dtype=np.uint64).reshape(-1, 2)
+
+
+# Token namespaces: a paragraph id and the normalized key of a sentence or document text are
+# the same kind of token (the same key in two configs must not cross splits); a cluster is not.
+KEY_TOKEN, CLUSTER_TOKEN = 0, 1
+
+
+def group_tokens(records: Records) -> tuple[np.ndarray, np.ndarray]:
+    """(document, token) rows that must not cross splits: document keys, paragraph ids,
+    clusters and sentence keys; a token is (namespace, 128-bit digest)."""
+    listed = records.documents["paragraph_ids"].combine_chunks()
+    listed_docs = pc.list_parent_indices(listed).to_numpy()
+    listed_pids = pc.list_flatten(listed)
     par = records.paragraphs
-    cluster_of = dict(zip(par["id"].to_pylist(), par["near_duplicate_cluster"].to_pylist()))
-    for d, (pids, key) in enumerate(zip(records.documents["paragraph_ids"].to_pylist(), key_ids(records.documents["text"]))):
-        pairs.append((d, key))
-        for pid in pids:
-            pairs.append((d, pid))
-            pairs.append((d, "cluster:" + cluster_of[pid]))
-    pairs.extend(zip(records.sentence_doc.tolist(), key_ids(records.sentences["text"])))
-    return pairs
+    clusters = par["near_duplicate_cluster"].take(pc.index_in(listed_pids, value_set=par["id"].combine_chunks()))
+    parts = [
+        (np.arange(records.documents.num_rows), KEY_TOKEN, key_digests(records.documents["text"])),
+        (listed_docs, KEY_TOKEN, id_digests(listed_pids)),
+        (listed_docs, CLUSTER_TOKEN, id_digests(clusters)),
+        (records.sentence_doc, KEY_TOKEN, key_digests(records.sentences["text"])),
+    ]
+    docs = np.concatenate([d for d, _, _ in parts]).astype(np.int64)
+    tokens = np.concatenate([np.column_stack([np.full(len(t), ns, dtype=np.uint64), t]) for _, ns, t in parts])
+    return docs, tokens
 
 
 def split_documents(records: Records, params: Params) -> tuple[list[str], dict[str, Any]]:
     """Split name of every document, and what the split step reports."""
     n_docs = records.documents.num_rows
-    group_of = document_groups(n_docs, group_tokens(records))
+    group_of = document_groups(n_docs, *group_tokens(records))
     roots = sorted(set(group_of))
     index = {r: i for i, r in enumerate(roots)}
     weights = [0] * len(roots)

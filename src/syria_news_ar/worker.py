@@ -176,14 +176,23 @@ def _concat(a: Any, b: Any) -> Any:
     return a + b
 
 
+def _own_copy(part: Any) -> Any:
+    """A slice of an Arrow array pickles its parent's whole buffers: send a compact copy instead."""
+    if type(part).__module__.startswith("pyarrow"):
+        import pyarrow as pa
+
+        return pa.concat_arrays([part])
+    return part
+
+
 def share_work(fn: Callable[..., Any], items: Sequence[T], min_items: int, *args: Any) -> Any:
-    """fn(items, *args) for a function that maps a batch to lists or arrays (or a tuple of them)
-    item by item: with at least `min_items`, a worker computes the tail while this process does
+    """fn(items, *args) for a function that maps a batch (a sequence or an Arrow array) to lists
+    or arrays (or a tuple of them) item by item: with at least `min_items`, a worker computes the tail while this process does
     the head, and the parts are concatenated (the same result, by that contract)."""
     if len(items) < max(min_items, 2):
         return fn(items, *args)
     cut = int(len(items) * (0.5 + HEAD_START_SHARE))
     with Worker(f"syria-news-ar-{fn.__name__}") as worker:
-        worker.submit(fn, items[cut:], *args)
+        worker.submit(fn, _own_copy(items[cut:]), *args)
         head = fn(items[:cut], *args)
         return _concat(head, worker.result())

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import paths, schema
@@ -21,19 +22,53 @@ from .records import Records
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "write_statistics": True}
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
-    """One Parquet file with the project's fixed options (same table, same bytes).
+# Row groups end at ROW_GROUP_ROWS rows or once they hold ROW_GROUP_TEXT_BYTES of text (UTF-8):
+# the writer holds one row group's pages until it closes, and a reader (`load_dataset(...,
+# streaming=True)`, pyarrow's iter_batches) reads one at a time, so both stay bounded however
+# large the corpus. Cut by content only, never by how the table was built: same rows, same bytes.
+ROW_GROUP_ROWS = 100_000
+ROW_GROUP_TEXT_BYTES = 32 << 20
 
-    Columns are made one chunk first: the writer's pages and dictionary fallback follow the
-    chunks it is given, so equal tables built in different batch sizes would differ in bytes."""
+
+def row_group_bounds(text_bytes: np.ndarray) -> list[tuple[int, int]]:
+    """[lo, hi) of each row group of rows with these text sizes: a group closes at ROW_GROUP_ROWS
+    rows, or before the row that would take it past ROW_GROUP_TEXT_BYTES (a group holds at least
+    one row). An empty table is one empty group, as pq.write_table writes it."""
+    n = len(text_bytes)
+    ends = np.cumsum(text_bytes, dtype=np.int64)
+    bounds: list[tuple[int, int]] = []
+    lo = 0
+    while lo < n:
+        before = int(ends[lo - 1]) if lo else 0
+        fit = int(np.searchsorted(ends, before + ROW_GROUP_TEXT_BYTES, side="right"))
+        hi = min(max(fit, lo + 1), lo + ROW_GROUP_ROWS, n)
+        bounds.append((lo, hi))
+        lo = hi
+    return bounds or [(0, 0)]
+
+
+def _text_bytes(table: pa.Table, rows: np.ndarray | None) -> np.ndarray:
+    """UTF-8 bytes of each (selected) row's text; zeros for a table without a text column."""
+    n = table.num_rows if rows is None else len(rows)
+    if "text" not in table.column_names:
+        return np.zeros(n, dtype=np.int64)
+    sizes = pc.fill_null(pc.binary_length(table["text"]), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    return sizes if rows is None else sizes[rows]
+
+
+def write_parquet(table: pa.Table, path: Path, rows: np.ndarray | None = None, cast_to: pa.Schema | None = None) -> None:
+    """One Parquet file with the project's fixed options (same rows, same bytes): the table, or
+    its rows `rows` in that order, cast to `cast_to` if given, written one row group at a time.
+
+    Each row group is gathered (take/slice) and made one chunk just before it is written, so
+    memory holds one row group beyond the table, and equal tables built in different batch sizes
+    give equal pages (the writer's pages and dictionary fallback follow the chunks it is given)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table.combine_chunks(), path, **PARQUET_OPTIONS)
-
-
-def write_split(out_dir: Path, config: str, split: str, table: pa.Table) -> int:
-    """Write one split file in the Hub layout; return its row count."""
-    write_parquet(table.cast(schema.arrow_schema(config)), out_dir / paths.parquet_relpath(config, split))
-    return table.num_rows
+    target = cast_to or table.schema
+    with pq.ParquetWriter(path, target, **PARQUET_OPTIONS) as writer:
+        for lo, hi in row_group_bounds(_text_bytes(table, rows)):
+            part = table.slice(lo, hi - lo) if rows is None else table.take(pa.array(rows[lo:hi], type=pa.int64()))
+            writer.write_table(part.cast(target).combine_chunks(), row_group_size=max(hi - lo, 1))
 
 
 def read_split(out_dir: Path, config: str, split: str, columns: Collection[str] | None = None) -> pa.Table:
@@ -47,8 +82,9 @@ def read_split(out_dir: Path, config: str, split: str, columns: Collection[str] 
 def write_all(out_dir: Path, records: Records, doc_split: list[str]) -> dict[str, dict[str, int]]:
     """Every config's Parquet, each record in its document's split; returns rows per config and split.
 
-    The files are written by two threads (pyarrow releases the GIL while compressing); each
-    file's bytes do not depend on that.
+    A split's rows are gathered a row group at a time (no filtered copy of a config), and the
+    files are written by two threads (pyarrow releases the GIL while compressing); each file's
+    bytes do not depend on that.
     """
     sizes: dict[str, dict[str, int]] = {}
     split_of_doc = np.asarray(doc_split, dtype=object)
@@ -57,17 +93,22 @@ def write_all(out_dir: Path, records: Records, doc_split: list[str]) -> dict[str
         "sentences": (records.sentences, split_of_doc[records.sentence_doc]),
         "documents": (records.documents, split_of_doc),
     }
-    jobs: list[tuple[str, str, pa.Table]] = []
+    jobs: list[tuple[str, str, pa.Table, np.ndarray | None]] = []
     for config, (table, split_of_row) in per_config.items():
         sizes[config] = {}
         for split in paths.SPLITS:
-            part = table.filter(pa.array(split_of_row == split, type=pa.bool_()))
-            sizes[config][split] = part.num_rows
-            jobs.append((config, split, part))
-    jobs.append(("lines", paths.LINES_SPLIT, records.lines))
+            rows = np.flatnonzero(split_of_row == split)
+            sizes[config][split] = len(rows)
+            jobs.append((config, split, table, rows))
+    jobs.append(("lines", paths.LINES_SPLIT, records.lines, None))
     sizes["lines"] = {paths.LINES_SPLIT: records.lines.num_rows}
+
+    def write(job: tuple[str, str, pa.Table, np.ndarray | None]) -> None:
+        config, split, table, rows = job
+        write_parquet(table, out_dir / paths.parquet_relpath(config, split), rows, schema.arrow_schema(config))
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda job: write_split(out_dir, *job), jobs))
+        list(pool.map(write, jobs))
     return sizes
 
 
