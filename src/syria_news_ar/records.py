@@ -81,13 +81,14 @@ def slice_codepoints(texts: pa.Array | pa.ChunkedArray, rows: np.ndarray, starts
     return pa.concat_arrays(out)
 
 
-def _sentence_ids(paragraph_ids: list[str], parent: np.ndarray, position: np.ndarray) -> pa.ChunkedArray:
-    """content_id(paragraph id, position) of every sentence, SLICE_BATCH at a time in Python."""
+def _sentence_ids(paragraph_ids: list[str], parent: np.ndarray, position: np.ndarray) -> pa.Array:
+    """content_id(paragraph id, position) of every sentence, SLICE_BATCH at a time in Python (one
+    chunk in the end: a take from a chunked column concatenates all of its chunks first)."""
     chunks = [pa.array([], type=pa.string())]
     for lo in range(0, len(parent), SLICE_BATCH):
         rows = zip(parent[lo : lo + SLICE_BATCH].tolist(), position[lo : lo + SLICE_BATCH].tolist())
         chunks.append(pa.array([content_id(paragraph_ids[p], str(k)) for p, k in rows], type=pa.string()))
-    return pa.chunked_array(chunks)
+    return pa.concat_arrays(chunks)
 
 
 def _document_ids(keys: list[str], counts: np.ndarray) -> list[str]:

@@ -10,8 +10,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from . import paths
 from .deduplicate import deduplicate
 from .ingest import ingest
@@ -19,7 +17,7 @@ from .params import Params
 from .plots import write_plot_data
 from .segment import segment
 from .split import split_and_assemble
-from .write import replace_dir, write_all, write_json, write_parquet
+from .write import read_parquet, replace_dir, write_all, write_json, write_parquet
 
 
 def stage_ingest(source: Path, params: Params) -> None:
@@ -29,14 +27,14 @@ def stage_ingest(source: Path, params: Params) -> None:
 
 
 def stage_segment(params: Params) -> None:
-    result = segment(pq.read_table(paths.INTERIM_INGEST), params.segment)
+    result = segment(read_parquet(paths.INTERIM_INGEST), params.segment)
     write_parquet(result.lines, paths.INTERIM_SEGMENT)
     write_parquet(result.documents, paths.INTERIM_DOCUMENTS)
     write_json(paths.metrics_file("segment"), result.metrics())
 
 
 def stage_deduplicate(params: Params) -> None:
-    result = deduplicate(pq.read_table(paths.INTERIM_INGEST), pq.read_table(paths.INTERIM_SEGMENT), params.deduplicate)
+    result = deduplicate(read_parquet(paths.INTERIM_INGEST), read_parquet(paths.INTERIM_SEGMENT), params.deduplicate)
     write_parquet(result.table, paths.INTERIM_DEDUPLICATE)
     write_json(paths.metrics_file("deduplicate"), result.stats)
 
@@ -44,10 +42,10 @@ def stage_deduplicate(params: Params) -> None:
 def stage_split(params: Params, out_dir: Path = paths.DATASET) -> None:
     """Write dataset/data/ (swapped in whole) plus metrics/split.json and the plot data."""
     records, doc_split, stats = split_and_assemble(
-        pq.read_table(paths.INTERIM_INGEST),
-        pq.read_table(paths.INTERIM_SEGMENT),
-        pq.read_table(paths.INTERIM_DOCUMENTS),
-        pq.read_table(paths.INTERIM_DEDUPLICATE),
+        read_parquet(paths.INTERIM_INGEST),
+        read_parquet(paths.INTERIM_SEGMENT),
+        read_parquet(paths.INTERIM_DOCUMENTS),
+        read_parquet(paths.INTERIM_DEDUPLICATE),
         params,
     )
     out_dir.mkdir(parents=True, exist_ok=True)

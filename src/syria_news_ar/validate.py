@@ -132,7 +132,8 @@ TAKE_ROWS = 20_000  # rows fetched at once in an order of a check's own (sentenc
 
 
 def load_tables(out_dir: Path) -> Tables:
-    return {config: {split: read_split(out_dir, config, split) for split in paths.splits_of(config)} for config in paths.CONFIGS}
+    """Every split file, one chunk per column (see write.read_parquet)."""
+    return {config: {split: read_split(out_dir, config, split).combine_chunks() for split in paths.splits_of(config)} for config in paths.CONFIGS}
 
 
 def _col(table: pa.Table, name: str) -> pa.ChunkedArray:

@@ -71,6 +71,12 @@ def write_parquet(table: pa.Table, path: Path, rows: np.ndarray | None = None, c
             writer.write_table(part.cast(target).combine_chunks(), row_group_size=max(hi - lo, 1))
 
 
+def read_parquet(path: Path) -> pa.Table:
+    """A whole file as one chunk per column (a file has one per row group): the steps take rows
+    by index, and a take from a chunked column concatenates all of its chunks on every call."""
+    return pq.read_table(path).combine_chunks()
+
+
 def read_split(out_dir: Path, config: str, split: str, columns: Collection[str] | None = None) -> pa.Table:
     """One split file; with `columns`, only those of them the file has (in the file's order)."""
     path = out_dir / paths.parquet_relpath(config, split)
