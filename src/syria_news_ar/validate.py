@@ -129,6 +129,7 @@ Splits = Iterable[pa.Table]  # one config's split tables, in split order (the re
 
 BATCH_BYTES = 8 << 20  # text pulled into Python at once (UTF-8) where a check can stream it
 TAKE_ROWS = 20_000  # rows fetched at once in an order of a check's own (sentences by paragraph)
+ROW_SLICE = 100_000  # rows of short columns (ids, numbers) in Python at once
 
 
 def load_tables(out_dir: Path) -> Tables:
@@ -190,6 +191,25 @@ def _batches(splits: Splits, *names: str) -> Iterator[list[list[Any]]]:
             lo = hi
 
 
+def _rows(splits: Splits, *names: str) -> Iterator[tuple[Any, ...]]:
+    """Rows of some columns over all splits, ROW_SLICE rows in Python at a time (a column of
+    millions of sentence ids is never one Python list)."""
+    for table in splits:
+        cols = [_col(table, name) for name in names]
+        for lo in range(0, table.num_rows, ROW_SLICE):
+            yield from zip(*(col.slice(lo, ROW_SLICE).to_pylist() for col in cols))
+
+
+def _repeated(splits: Splits, name: str) -> list[Any]:
+    """Values of a column (over all splits) found more than once, counted by Arrow's hash table
+    rather than a Counter of Python strings."""
+    chunks = [chunk for table in splits for chunk in _col(table, name).chunks]
+    if not chunks:
+        return []
+    counts = pc.value_counts(pa.chunked_array(chunks))
+    return pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1)).to_pylist()
+
+
 def _by_id(ids: list[Any], values: Iterable[Any]) -> dict[Any, Any]:
     """id -> value of its record; a repeated id keeps its first place and its last record's value
     (what a dict of records keyed by id gave, so offenders stay the same)."""
@@ -223,15 +243,14 @@ def check_schemas(report: Report, tables: Tables, params: params_mod.ValidatePar
 
 def check_ids_and_references(report: Report, tables: Tables) -> None:
     for config in ("paragraphs", "sentences", "documents"):
-        counts = Counter(_column(tables[config].values(), "id"))
-        report.check(f"unique_ids.{config}", sorted(i for i, n in counts.items() if n > 1), "ids repeat")
+        report.check(f"unique_ids.{config}", sorted(_repeated(list(tables[config].values()), "id")), "ids repeat")
     pars, sents, docs, lines = (tables[c].values() for c in ("paragraphs", "sentences", "documents", "lines"))
     par_ids, doc_ids = _column(pars, "id"), _column(docs, "id")
     doc_of_par, known_docs = _by_id(par_ids, _column(pars, "document_id")), set(doc_ids)
     report.check("refs.paragraph_document", [p for p, d in doc_of_par.items() if d not in known_docs], "paragraphs name a missing document")
     report.check(
         "refs.sentence_paragraph",
-        [s for s, p, d in zip(*(_column(sents, n) for n in ("id", "paragraph_id", "document_id"))) if p not in doc_of_par or doc_of_par[p] != d],
+        [s for s, p, d in _rows(sents, "id", "paragraph_id", "document_id") if p not in doc_of_par or doc_of_par[p] != d],
         "sentences name a missing paragraph or the wrong document",
     )
     listed = _by_id(doc_ids, zip(_column(docs, "paragraph_ids"), _column(docs, "n_paragraphs")))
@@ -374,7 +393,7 @@ def _sentence_offsets_and_cover(par_ids: list[Any], texts: list[str], n_sentence
     record = _by_id(par_ids, range(len(par_ids)))
     rank = {p: k for k, p in enumerate(record)}
     rec = np.fromiter(record.values(), dtype=np.int64, count=len(record))
-    group = np.fromiter((rank.get(p, -1) for p in _column(sents, "paragraph_id")), dtype=np.int64)
+    group = np.fromiter((rank.get(p, -1) for (p,) in _rows(sents, "paragraph_id")), dtype=np.int64)
     position = _ints(sents, "position")
     order = np.lexsort((position, group))  # stable: ties keep record order
     order = order[group[order] >= 0]  # a sentence of no paragraph is refs.sentence_paragraph's
