@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from syria_news_ar import clean, deduplicate, ingest, records, split
+from syria_news_ar import clean, deduplicate, ingest, records, segment as segment_mod, split
 from syria_news_ar.params import Params
 from syria_news_ar.segment import segment
 from syria_news_ar.write import write_all
@@ -39,6 +39,10 @@ def tiny_batches(monkeypatch: pytest.MonkeyPatch, params: Params, two_processes:
     monkeypatch.setattr(deduplicate, "BATCH", 1)
     monkeypatch.setattr(split, "KEY_BATCH", 1)
     monkeypatch.setattr(records, "SLICE_BATCH", 1)
+    monkeypatch.setattr(records, "GATHER_ROWS", 1)
+    monkeypatch.setattr(records, "TEXT_BATCH_BYTES", 1)
+    monkeypatch.setattr(segment_mod, "BATCH", 1)
+    monkeypatch.setattr(deduplicate, "CONFIRM_PAIRS", 1)
     monkeypatch.setattr(clean, "_KEY_CHUNK_CHARS", 1)
     return dataclasses.replace(params, ingest=dataclasses.replace(params.ingest, batch_lines=1))
 

@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from syria_news_ar import write
-from syria_news_ar.write import row_group_bounds, write_parquet
+from syria_news_ar.write import row_group_bounds, write_parquet, write_row_groups
 
 
 @pytest.fixture
@@ -31,7 +31,14 @@ def test_written_rows_and_groups(small_groups: None, tmp_path: Path) -> None:
     assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [3, 3, 1]  # 4+1+2, 7+1+1, 1
     assert pq.read_table(tmp_path / "all.parquet").equals(table)
     rows = np.array([6, 0, 3, 4])
-    write_parquet(table, tmp_path / "some.parquet", rows)
+    asked: list[tuple[int, int]] = []
+
+    def rows_between(lo: int, hi: int) -> pa.Table:
+        asked.append((lo, hi))
+        return table.take(pa.array(rows[lo:hi]))
+
+    write_row_groups(tmp_path / "some.parquet", table.schema, np.array([1, 4, 7, 1]), rows_between)
+    assert asked == [(0, 2), (2, 4)]  # 1+4, then 7+1: each group is built only when it is written
     assert pq.read_table(tmp_path / "some.parquet").equals(table.take(pa.array(rows)))
 
 

@@ -7,6 +7,7 @@ except for the per-sentence and per-document ids (BLAKE2b in Python).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,22 +19,102 @@ from .ingest import STATUS_TEXT
 from .schema import arrow_schema
 
 SLICE_BATCH = 20_000  # paragraphs whose code-point offsets are mapped to bytes at once
+GATHER_ROWS = 20_000  # sentence texts copied out of the paragraph texts at once
+TEXT_BATCH_BYTES = 8 << 20  # text (UTF-8) of one batch from text_batches
+TEXT_CONFIGS = ("sentences", "documents")  # configs whose text is derived when asked for
+
+
+def bounded_slices(sizes: np.ndarray, max_rows: int, max_bytes: int) -> list[tuple[int, int]]:
+    """[lo, hi) of consecutive slices of rows with these sizes: a slice closes at max_rows rows,
+    or before the row that would take it past max_bytes (a slice holds at least one row). No
+    rows give one empty slice."""
+    n = len(sizes)
+    ends = np.cumsum(sizes, dtype=np.int64)
+    bounds: list[tuple[int, int]] = []
+    lo = 0
+    while lo < n:
+        before = int(ends[lo - 1]) if lo else 0
+        fit = int(np.searchsorted(ends, before + max_bytes, side="right"))
+        hi = min(max(fit, lo + 1), lo + max_rows, n)
+        bounds.append((lo, hi))
+        lo = hi
+    return bounds or [(0, 0)]
 
 
 @dataclass
 class Records:
-    """One Arrow table per config, in publication order, plus each record's document index."""
+    """One Arrow table per config, in publication order, plus each record's document index.
+
+    The paragraphs hold the corpus text once. Sentence and document tables have every column but
+    `text`, which is cut (joined) from the paragraph texts for the rows asked for (`table`,
+    `texts`, `text_batches`): the write step and the split's keys take a bounded batch at a time,
+    so memory never holds three copies of the corpus."""
 
     paragraphs: pa.Table
-    sentences: pa.Table
-    documents: pa.Table
+    sentences: pa.Table  # without text
+    documents: pa.Table  # without text
     lines: pa.Table
     paragraph_doc: np.ndarray  # document index of each paragraph record
     sentence_doc: np.ndarray
+    sentence_bytes: np.ndarray  # (n, 2): each sentence's UTF-8 span in the paragraph text buffer
+    document_paragraphs: np.ndarray  # paragraph record of every position of every document, in order
+    document_starts: np.ndarray  # where each document's positions start there (n_documents + 1)
+
+    def _utf8(self) -> tuple[np.ndarray, np.ndarray]:
+        return utf8_buffers(self.paragraphs["text"].chunk(0))
+
+    def text_bytes(self, config: str) -> np.ndarray:
+        """UTF-8 bytes of every record's text."""
+        if config == "sentences":
+            return self.sentence_bytes[:, 1] - self.sentence_bytes[:, 0]
+        offsets, _ = self._utf8()
+        if config == "documents":
+            paragraph_bytes = np.diff(offsets)[self.document_paragraphs]
+            counts = np.diff(self.document_starts)
+            return np.add.reduceat(paragraph_bytes, self.document_starts[:-1]) + counts - 1 if len(counts) else counts
+        if config == "paragraphs":
+            return np.diff(offsets)
+        raise KeyError(config)
+
+    def texts(self, config: str, rows: np.ndarray) -> pa.Array:
+        """The texts of records `rows` (in that order) of a config whose text is derived."""
+        if config == "sentences":
+            _, data = self._utf8()
+            spans = self.sentence_bytes[rows]
+            parts = [pa.array([], type=pa.string())]
+            for lo in range(0, len(rows), GATHER_ROWS):
+                parts.append(gather_bytes(data, spans[lo : lo + GATHER_ROWS, 0], spans[lo : lo + GATHER_ROWS, 1]))
+            return pa.concat_arrays(parts)
+        if config == "documents":
+            starts, counts = self.document_starts[rows], np.diff(self.document_starts)[rows]
+            first = np.zeros(len(rows), dtype=np.int64)
+            np.cumsum(counts[:-1], out=first[1:])
+            positions = np.repeat(starts - first, counts) + np.arange(int(counts.sum()), dtype=np.int64)
+            paragraph_texts = self.paragraphs["text"].take(pa.array(self.document_paragraphs[positions]))
+            return pc.binary_join(_list_array(counts, paragraph_texts), "\n")
+        raise KeyError(config)
+
+    def table(self, config: str, rows: np.ndarray | None = None) -> pa.Table:
+        """A config's records (`rows` of them, in that order) with every column of its schema."""
+        base: pa.Table = getattr(self, config)
+        part = base if rows is None else base.take(pa.array(rows, type=pa.int64()))
+        if config not in TEXT_CONFIGS:
+            return part
+        schema = arrow_schema(config)
+        at = schema.get_field_index("text")
+        return part.add_column(at, schema.field("text"), self.texts(config, np.arange(base.num_rows) if rows is None else rows))
+
+    def text_batches(self, config: str, max_rows: int) -> Iterator[pa.Array]:
+        """Every record's text in order, a batch of at most max_rows rows and TEXT_BATCH_BYTES at a time."""
+        for lo, hi in bounded_slices(self.text_bytes(config), max_rows, TEXT_BATCH_BYTES):
+            rows = np.arange(lo, hi)
+            yield self.paragraphs["text"].chunk(0).slice(lo, hi - lo) if config == "paragraphs" else self.texts(config, rows)
 
 
 def _table(config: str, columns: dict[str, pa.Array | pa.ChunkedArray | np.ndarray]) -> pa.Table:
+    """A config's table from `columns`: every field of its schema that `columns` has, in schema order."""
     schema = arrow_schema(config)
+    schema = pa.schema([f for f in schema if f.name in columns])
     arrays = [pa.array(columns[f.name], type=f.type) if isinstance(columns[f.name], np.ndarray) else columns[f.name] for f in schema]
     return pa.Table.from_arrays([a.cast(f.type) for a, f in zip(arrays, schema)], schema=schema)
 
@@ -47,7 +128,15 @@ def _list_array(counts: np.ndarray, values: pa.Array | pa.ChunkedArray) -> pa.Li
     return pa.ListArray.from_arrays(pa.array(offsets), values)
 
 
-def _gather_bytes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
+def utf8_buffers(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(int64 value offsets, data bytes) of a string or large_string array, without copying the data."""
+    wide = pa.types.is_large_string(texts.type)
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64 if wide else np.int32)[texts.offset : texts.offset + len(texts) + 1]
+    data = texts.buffers()[2]
+    return offsets.astype(np.int64), np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+
+
+def gather_bytes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
     """A string array whose item i is data[starts[i]:ends[i]] (UTF-8 boundaries assumed)."""
     lengths = ends - starts
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
@@ -56,29 +145,26 @@ def _gather_bytes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.
     return pa.LargeStringArray.from_buffers(len(lengths), pa.py_buffer(offsets), pa.py_buffer(data[index])).cast(pa.string())
 
 
-def slice_codepoints(texts: pa.Array | pa.ChunkedArray, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
-    """texts[rows[i]][starts[i]:ends[i]] for every i (rows non-decreasing), with code-point offsets
-    (as Python slices), cut from the UTF-8 bytes: a code point starts at every byte that is not
-    0b10xxxxxx. Texts are mapped SLICE_BATCH at a time, which bounds the per-byte arrays."""
+def codepoint_byte_spans(texts: pa.Array, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """(n, 2) UTF-8 spans, in texts' data buffer, of texts[rows[i]][starts[i]:ends[i]] for every i
+    (rows non-decreasing; code-point offsets, as Python slices): a code point starts at every byte
+    that is not 0b10xxxxxx. Texts are mapped SLICE_BATCH at a time, which bounds the per-byte arrays."""
     if np.any(rows[1:] < rows[:-1]):
-        raise ValueError("slice_codepoints needs rows in non-decreasing order")
-    if isinstance(texts, pa.ChunkedArray):
-        texts = texts.combine_chunks()
-    texts = texts.cast(pa.large_string())
-    out: list[pa.Array] = [pa.array([], type=pa.string())]
+        raise ValueError("codepoint_byte_spans needs rows in non-decreasing order")
+    offsets, data = utf8_buffers(texts)
+    spans = np.zeros((len(rows), 2), dtype=np.int64)
     for lo in range(0, len(texts), SLICE_BATCH):
         hi = min(lo + SLICE_BATCH, len(texts))
         first, last = np.searchsorted(rows, [lo, hi])
         if first == last:
             continue
-        part = texts.slice(lo, hi - lo)
-        offsets = np.frombuffer(part.buffers()[1], dtype=np.int64)[part.offset : part.offset + len(part) + 1]
-        data = np.frombuffer(part.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-        offsets = offsets - offsets[0]
-        lead = np.append(np.flatnonzero((data & 0xC0) != 0x80), len(data))  # + the byte after the last code point
-        chars_before = np.searchsorted(lead, offsets[:-1])[rows[first:last] - lo]
-        out.append(_gather_bytes(data, lead[chars_before + starts[first:last]], lead[chars_before + ends[first:last]]))
-    return pa.concat_arrays(out)
+        base = offsets[lo]
+        part = data[base : offsets[hi]]
+        lead = np.append(np.flatnonzero((part & 0xC0) != 0x80), len(part))  # + the byte after the last code point
+        chars_before = np.searchsorted(lead, offsets[lo:hi] - base)[rows[first:last] - lo]
+        spans[first:last, 0] = base + lead[chars_before + starts[first:last]]
+        spans[first:last, 1] = base + lead[chars_before + ends[first:last]]
+    return spans
 
 
 def _sentence_ids(paragraph_ids: list[str], parent: np.ndarray, position: np.ndarray) -> pa.Array:
@@ -126,7 +212,7 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
     par_ids = dedup["paragraph_id"]
     par_of_seg = pc.index_in(seg_key, value_set=par_ids.combine_chunks()).to_numpy(zero_copy_only=False)
     by_paragraph = np.argsort(par_of_seg, kind="stable")
-    text = ingested["text"].take(pa.array(first_line - 1))
+    text = ingested["text"].take(pa.array(first_line - 1)).combine_chunks()
     seg_first_rows = segmented.take(pa.array(first_rows))
     paragraph_doc = seg_doc[first_rows]
     paragraphs = _table("paragraphs", {
@@ -157,7 +243,6 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
         "paragraph_id": par_ids.take(pa.array(parent)),
         "document_id": doc_ids.take(pa.array(sentence_doc)),
         "position": s_pos,
-        "text": slice_codepoints(text, parent, s_start, s_end),
         "char_start": s_start,
         "char_end": s_end,
     })
@@ -168,7 +253,6 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
     documents_table = _table("documents", {
         "id": doc_ids,
         "position": np.arange(n_docs),
-        "text": pc.binary_join(_list_array(doc_counts, text.take(pa.array(par_of_seg))), "\n"),
         "paragraph_ids": _list_array(doc_counts, seg_key),
         "source_line_start": seg_line[doc_start],
         "source_line_end": seg_line[last_row],
@@ -192,4 +276,9 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
         "paragraph_id": ingested["key_hash"],
         "document_id": doc_ids.take(pa.array(doc_of_line, mask=doc_of_line < 0)),
     })
-    return Records(paragraphs, sentences, documents_table, lines, paragraph_doc, sentence_doc)
+    return Records(
+        paragraphs, sentences, documents_table, lines, paragraph_doc, sentence_doc,
+        sentence_bytes=codepoint_byte_spans(paragraphs["text"].chunk(0), parent, s_start, s_end),
+        document_paragraphs=par_of_seg.astype(np.int64),
+        document_starts=np.append(doc_start, len(par_of_seg)).astype(np.int64),
+    )

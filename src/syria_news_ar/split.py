@@ -7,7 +7,7 @@ normalized key can appear in two splits of any config.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -74,14 +74,13 @@ def assign(
     return out
 
 
-def key_digests(texts: pa.ChunkedArray) -> np.ndarray:
-    """content_id of every text's normalized key as a row of two uint64 (the same 128 bits),
-    KEY_BATCH texts in Python at a time."""
+def key_digests(batches: Iterable[pa.Array]) -> np.ndarray:
+    """content_id of every text's normalized key as a row of two uint64 (the same 128 bits), a
+    batch of texts in Python at a time."""
     out = [np.zeros((0, 2), dtype=np.uint64)]
-    for chunk in texts.chunks:
-        for lo in range(0, len(chunk), KEY_BATCH):
-            digests = b"".join(map(content_digest, normalized_keys(chunk.slice(lo, KEY_BATCH).to_pylist())))
-            out.append(np.frombuffer(digests, dtype=np.uint64).reshape(-1, 2))
+    for texts in batches:
+        digests = b"".join(map(content_digest, normalized_keys(texts.to_pylist())))
+        out.append(np.frombuffer(digests, dtype=np.uint64).reshape(-1, 2))
     return np.concatenate(out)
 
 
@@ -104,10 +103,10 @@ def group_tokens(records: Records) -> tuple[np.ndarray, np.ndarray]:
     par = records.paragraphs
     clusters = par["near_duplicate_cluster"].take(pc.index_in(listed_pids, value_set=par["id"].combine_chunks()))
     parts = [
-        (np.arange(records.documents.num_rows), KEY_TOKEN, key_digests(records.documents["text"])),
+        (np.arange(records.documents.num_rows), KEY_TOKEN, key_digests(records.text_batches("documents", KEY_BATCH))),
         (listed_docs, KEY_TOKEN, id_digests(listed_pids)),
         (listed_docs, CLUSTER_TOKEN, id_digests(clusters)),
-        (records.sentence_doc, KEY_TOKEN, key_digests(records.sentences["text"])),
+        (records.sentence_doc, KEY_TOKEN, key_digests(records.text_batches("sentences", KEY_BATCH))),
     ]
     docs = np.concatenate([d for d, _, _ in parts]).astype(np.int64)
     tokens = np.concatenate([np.column_stack([np.full(len(t), ns, dtype=np.uint64), t]) for _, ns, t in parts])

@@ -132,9 +132,35 @@ TAKE_ROWS = 20_000  # rows fetched at once in an order of a check's own (sentenc
 ROW_SLICE = 100_000  # rows of short columns (ids, numbers) in Python at once
 
 
-def load_tables(out_dir: Path) -> Tables:
-    """Every split file, one chunk per column (see write.read_parquet)."""
-    return {config: {split: read_split(out_dir, config, split).combine_chunks() for split in paths.splits_of(config)} for config in paths.CONFIGS}
+def _read_config(out_dir: Path, config: str, columns: Collection[str] | None = None) -> dict[str, pa.Table]:
+    """A config's split files (only `columns`, if given), one chunk per column (see write.read_parquet)."""
+    return {split: read_split(out_dir, config, split, columns).combine_chunks() for split in paths.splits_of(config)}
+
+
+def load_tables(out_dir: Path, columns: Mapping[str, Collection[str]] | None = None) -> Tables:
+    """Every config's split files, or just the configs and columns of `columns`."""
+    if columns is None:
+        return {config: _read_config(out_dir, config) for config in paths.CONFIGS}
+    return {config: _read_config(out_dir, config, cols) for config, cols in columns.items()}
+
+
+class ConfigsOnDemand(Mapping[str, dict[str, pa.Table]]):
+    """config -> its split tables, read each time they are asked for and not kept: a check that
+    goes config by config (the schema check) holds one config's files at a time."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+
+    def __getitem__(self, config: str) -> dict[str, pa.Table]:
+        if config not in paths.CONFIGS:
+            raise KeyError(config)
+        return _read_config(self.out_dir, config)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(paths.CONFIGS)
+
+    def __len__(self) -> int:
+        return len(paths.CONFIGS)
 
 
 def _col(table: pa.Table, name: str) -> pa.ChunkedArray:
@@ -473,6 +499,30 @@ def check_leakage(report: Report, tables: Tables) -> None:
 
 
 CHECKS: tuple[Callable[..., None], ...] = (check_ids_and_references, check_texts, check_leakage)
+# The columns each check reads, config by config: validate() reads them just before the check and
+# drops them after, so memory holds what one check needs rather than every file at once.
+CHECK_COLUMNS: dict[Callable[..., None], dict[str, tuple[str, ...]]] = {
+    check_ids_and_references: {
+        "paragraphs": ("id", "document_id", "near_duplicate_cluster"),
+        "sentences": ("id", "paragraph_id", "document_id"),
+        "documents": ("id", "paragraph_ids", "n_paragraphs"),
+        "lines": ("line_number", "paragraph_id", "document_id"),
+    },
+    check_texts: {
+        "paragraphs": ("id", "text", "n_sentences"),
+        "sentences": ("id", "text", "paragraph_id", "position", "char_start", "char_end"),
+        "documents": ("id", "text", "paragraph_ids"),
+    },
+    check_leakage: {
+        "paragraphs": ("id", "text", "near_duplicate_cluster"),
+        "sentences": ("text",),
+        "documents": ("id", "text", "paragraph_ids"),
+    },
+    check_ledger: {
+        "lines": ("line_number", "byte_start", "byte_end", "raw_sha256", "status", "reason", "paragraph_id"),
+        "paragraphs": ("id", "source_lines"),
+    },
+}
 
 
 def _guarded(report: Report, check: Callable[..., None], *args: Any) -> None:
@@ -515,20 +565,19 @@ def validate(
     `suites` may name the configs whose suites run (False: none, plain checks only).
     """
     t0 = time.perf_counter()
-    tables = load_tables(out_dir)
     report = Report()
     params = params or params_mod.load()  # the working directory's, else the checkout's
-    _guarded(report, check_schemas, tables, params.validate)
+    _guarded(report, check_schemas, ConfigsOnDemand(out_dir), params.validate)
     for check in CHECKS:
-        _guarded(report, check, tables)
-    _guarded(report, check_ledger, tables, source)
+        _guarded(report, check, load_tables(out_dir, CHECK_COLUMNS[check]))
+    _guarded(report, check_ledger, load_tables(out_dir, CHECK_COLUMNS[check_ledger]), source)
     t1 = time.perf_counter()
     report.timings_s["checks"] = round(t1 - t0, 3)
     if suites:
         from .expectations import run_suites
 
         configs = paths.CONFIGS if suites is True else tuple(suites)
-        for result in run_suites(out_dir, params, expected_sizes, docs_dir, configs, tables):
+        for result in run_suites(out_dir, params, expected_sizes, docs_dir, configs):
             report.add_suite(result)
         report.timings_s["great_expectations"] = round(time.perf_counter() - t1, 3)
     report.timings_s["total"] = round(time.perf_counter() - t0, 3)

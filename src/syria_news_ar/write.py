@@ -6,7 +6,7 @@ import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import paths, schema
-from .records import Records
+from .records import Records, bounded_slices
 
 # zstd's default level: level 9 made the 100 MB benchmark's files 7% smaller (96 vs 103 MB) but
 # took 4x as long to write (4.6 vs 1.1 s on two threads)
@@ -34,41 +34,32 @@ def row_group_bounds(text_bytes: np.ndarray) -> list[tuple[int, int]]:
     """[lo, hi) of each row group of rows with these text sizes: a group closes at ROW_GROUP_ROWS
     rows, or before the row that would take it past ROW_GROUP_TEXT_BYTES (a group holds at least
     one row). An empty table is one empty group, as pq.write_table writes it."""
-    n = len(text_bytes)
-    ends = np.cumsum(text_bytes, dtype=np.int64)
-    bounds: list[tuple[int, int]] = []
-    lo = 0
-    while lo < n:
-        before = int(ends[lo - 1]) if lo else 0
-        fit = int(np.searchsorted(ends, before + ROW_GROUP_TEXT_BYTES, side="right"))
-        hi = min(max(fit, lo + 1), lo + ROW_GROUP_ROWS, n)
-        bounds.append((lo, hi))
-        lo = hi
-    return bounds or [(0, 0)]
+    return bounded_slices(text_bytes, ROW_GROUP_ROWS, ROW_GROUP_TEXT_BYTES)
 
 
-def _text_bytes(table: pa.Table, rows: np.ndarray | None) -> np.ndarray:
-    """UTF-8 bytes of each (selected) row's text; zeros for a table without a text column."""
-    n = table.num_rows if rows is None else len(rows)
+def _text_bytes(table: pa.Table) -> np.ndarray:
+    """UTF-8 bytes of each row's text; zeros for a table without a text column."""
     if "text" not in table.column_names:
-        return np.zeros(n, dtype=np.int64)
-    sizes = pc.fill_null(pc.binary_length(table["text"]), 0).to_numpy(zero_copy_only=False).astype(np.int64)
-    return sizes if rows is None else sizes[rows]
+        return np.zeros(table.num_rows, dtype=np.int64)
+    return pc.fill_null(pc.binary_length(table["text"]), 0).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def write_parquet(table: pa.Table, path: Path, rows: np.ndarray | None = None, cast_to: pa.Schema | None = None) -> None:
-    """One Parquet file with the project's fixed options (same rows, same bytes): the table, or
-    its rows `rows` in that order, cast to `cast_to` if given, written one row group at a time.
+def write_row_groups(path: Path, schema: pa.Schema, text_bytes: np.ndarray, rows_between: Callable[[int, int], pa.Table]) -> None:
+    """One Parquet file with the project's fixed options (same rows, same bytes), built a row
+    group at a time: rows_between(lo, hi) gives rows [lo, hi) just before they are written, so
+    memory holds one row group beyond what the caller keeps.
 
-    Each row group is gathered (take/slice) and made one chunk just before it is written, so
-    memory holds one row group beyond the table, and equal tables built in different batch sizes
-    give equal pages (the writer's pages and dictionary fallback follow the chunks it is given)."""
+    Each group is made one chunk: the writer's pages and dictionary fallback follow the chunks it
+    is given, so equal tables built in different batch sizes give equal bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    target = cast_to or table.schema
-    with pq.ParquetWriter(path, target, **PARQUET_OPTIONS) as writer:
-        for lo, hi in row_group_bounds(_text_bytes(table, rows)):
-            part = table.slice(lo, hi - lo) if rows is None else table.take(pa.array(rows[lo:hi], type=pa.int64()))
-            writer.write_table(part.cast(target).combine_chunks(), row_group_size=max(hi - lo, 1))
+    with pq.ParquetWriter(path, schema, **PARQUET_OPTIONS) as writer:
+        for lo, hi in row_group_bounds(text_bytes):
+            writer.write_table(rows_between(lo, hi).cast(schema).combine_chunks(), row_group_size=max(hi - lo, 1))
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """A whole table (the interim files of the DVC stages)."""
+    write_row_groups(path, table.schema, _text_bytes(table), lambda lo, hi: table.slice(lo, hi - lo))
 
 
 def read_parquet(path: Path) -> pa.Table:
@@ -88,30 +79,32 @@ def read_split(out_dir: Path, config: str, split: str, columns: Collection[str] 
 def write_all(out_dir: Path, records: Records, doc_split: list[str]) -> dict[str, dict[str, int]]:
     """Every config's Parquet, each record in its document's split; returns rows per config and split.
 
-    A split's rows are gathered a row group at a time (no filtered copy of a config), and the
-    files are written by two threads (pyarrow releases the GIL while compressing); each file's
-    bytes do not depend on that.
+    A split's rows, derived texts included, are gathered a row group at a time (no filtered copy
+    of a config), and the files are written by two threads (pyarrow releases the GIL while
+    compressing); each file's bytes do not depend on that.
     """
     sizes: dict[str, dict[str, int]] = {}
     split_of_doc = np.asarray(doc_split, dtype=object)
-    per_config = {
-        "paragraphs": (records.paragraphs, split_of_doc[records.paragraph_doc]),
-        "sentences": (records.sentences, split_of_doc[records.sentence_doc]),
-        "documents": (records.documents, split_of_doc),
+    split_of_row = {
+        "paragraphs": split_of_doc[records.paragraph_doc],
+        "sentences": split_of_doc[records.sentence_doc],
+        "documents": split_of_doc,
     }
-    jobs: list[tuple[str, str, pa.Table, np.ndarray | None]] = []
-    for config, (table, split_of_row) in per_config.items():
+    jobs: list[tuple[str, str, np.ndarray]] = []
+    for config, splits in split_of_row.items():
         sizes[config] = {}
         for split in paths.SPLITS:
-            rows = np.flatnonzero(split_of_row == split)
+            rows = np.flatnonzero(splits == split)
             sizes[config][split] = len(rows)
-            jobs.append((config, split, table, rows))
-    jobs.append(("lines", paths.LINES_SPLIT, records.lines, None))
+            jobs.append((config, split, rows))
+    jobs.append(("lines", paths.LINES_SPLIT, np.arange(records.lines.num_rows)))
     sizes["lines"] = {paths.LINES_SPLIT: records.lines.num_rows}
 
-    def write(job: tuple[str, str, pa.Table, np.ndarray | None]) -> None:
-        config, split, table, rows = job
-        write_parquet(table, out_dir / paths.parquet_relpath(config, split), rows, schema.arrow_schema(config))
+    def write(job: tuple[str, str, np.ndarray]) -> None:
+        config, split, rows = job
+        text_bytes = records.text_bytes(config)[rows] if config != "lines" else np.zeros(len(rows), dtype=np.int64)
+        write_row_groups(out_dir / paths.parquet_relpath(config, split), schema.arrow_schema(config), text_bytes,
+                         lambda lo, hi: records.table(config, rows[lo:hi]))
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(write, jobs))
