@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syria_news_ar.deduplicate import common_count, deduplicate, near_match, shingles, sorted_unique
+from syria_news_ar.deduplicate import NextUse, common_count, deduplicate, near_match, shingles, sorted_unique
 from syria_news_ar.ingest import ingest
 from syria_news_ar.segment import segment
 
@@ -84,3 +84,11 @@ def test_sorted_unique_and_common_count(a: list[int], b: list[int]) -> None:
     ua, ub = sorted_unique(np.array(a, dtype=np.uint64)), sorted_unique(np.array(b, dtype=np.uint64))
     assert ua.tolist() == sorted(set(a)) and ub.tolist() == sorted(set(b))
     assert common_count(ua, ub) == len(set(a) & set(b))
+
+
+def test_next_use_finds_the_next_pair_holding_each_row() -> None:
+    pairs = np.array([[0, 3], [1, 3], [0, 2], [2, 5]])
+    uses = NextUse(pairs)
+    assert uses.after(np.array([0, 1, 2, 3, 4, 5]), 0).tolist() == [2, 1, 2, 1, 4, 3]
+    assert uses.after(np.array([0, 2, 3, 5]), 2).tolist() == [4, 3, 4, 3]
+    assert uses.after(np.array([2, 5]), 3).tolist() == [4, 4]

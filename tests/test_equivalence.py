@@ -43,6 +43,7 @@ def tiny_batches(monkeypatch: pytest.MonkeyPatch, params: Params, two_processes:
     monkeypatch.setattr(records, "TEXT_BATCH_BYTES", 1)
     monkeypatch.setattr(segment_mod, "BATCH", 1)
     monkeypatch.setattr(deduplicate, "CONFIRM_PAIRS", 1)
+    monkeypatch.setattr(deduplicate, "CACHED_SETS", 1)
     monkeypatch.setattr(clean, "_KEY_CHUNK_CHARS", 1)
     return dataclasses.replace(params, ingest=dataclasses.replace(params.ingest, batch_lines=1))
 

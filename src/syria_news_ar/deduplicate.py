@@ -33,9 +33,11 @@ BATCH = 20_000  # paragraphs hashed at once: bounds the shingle buffers (about 1
 # From this many distinct paragraphs a worker process hashes the second half (~26 us a
 # paragraph here: 5.1 s for the 100 MB benchmark's 195k; a worker starts in ~0.5 s).
 MINHASH_WORKER_MIN = 30_000
-# Candidate pairs confirmed at once: the shingle sets of their rows (at most twice as many, ~2 KB
-# each) are held for the block.
+# Candidate pairs confirmed at once (a block needs the shingle sets of at most twice as many rows,
+# ~2 KB each), and the shingle sets kept for later blocks at most (~800 MB; at 1 GB of synthetic
+# text 1.17M sets are still needed at the worst moment, and this cap costs 1.66x the computations).
 CONFIRM_PAIRS = 50_000
+CACHED_SETS = 400_000
 
 
 def shingles(key: str, n: int) -> set[str]:
@@ -131,21 +133,52 @@ def shingle_sets(texts: pa.Array, rows: np.ndarray, shingle_size: int) -> list[n
     return sets
 
 
-def confirmed_pairs(texts: pa.Array, pairs: np.ndarray, full: np.ndarray, params: DedupParams) -> Iterator[tuple[int, int, str]]:
-    """(i, j, how) of each candidate pair (sorted by i, then j) that is a near duplicate.
+class NextUse:
+    """When each row is next needed by the candidate pairs, in pair order (vectorised lookups)."""
 
-    Pairs are checked CONFIRM_PAIRS at a time, with the shingle sets of just that block's rows
-    (recomputed for a row that several blocks need): memory holds one block's sets, not those of
-    every candidate row (gigabytes at 1 GB of text, where most rows are candidates)."""
+    def __init__(self, pairs: np.ndarray) -> None:
+        self.n = len(pairs)
+        rows = pairs.ravel().astype(np.int64)
+        at = np.arange(2 * self.n, dtype=np.int64) // 2
+        order = np.lexsort((at, rows))
+        self.keys = rows[order] * (self.n + 1) + at[order]  # sorted by (row, pair)
+
+    def after(self, rows: np.ndarray, pair: int) -> np.ndarray:
+        """Index of the first pair after `pair` that holds each row; len(pairs) when none does."""
+        found = np.searchsorted(self.keys, rows.astype(np.int64) * (self.n + 1) + pair, side="right")
+        out = np.full(len(rows), self.n, dtype=np.int64)
+        inside = found < len(self.keys)
+        key = self.keys[found[inside]]
+        same = key // (self.n + 1) == rows[inside]
+        out[np.flatnonzero(inside)[same]] = key[same] % (self.n + 1)
+        return out
+
+
+def confirmed_pairs(texts: pa.Array, pairs: np.ndarray, full: np.ndarray, params: DedupParams) -> Iterator[tuple[int, int, str]]:
+    """(i, j, how) of each candidate pair (in the given order) that is a near duplicate.
+
+    Pairs are checked CONFIRM_PAIRS at a time. A row's shingle set is computed when a block first
+    needs it and kept while later pairs need it: dropped after its last pair, and beyond
+    CACHED_SETS sets the ones needed furthest ahead go first (recomputed if needed again). So
+    memory holds a bounded number of sets, not those of every candidate row (gigabytes at 1 GB of
+    text, where most rows are candidates), and at 100 MB none is computed twice."""
+    uses = NextUse(pairs)
+    sets: dict[int, np.ndarray] = {}
     for lo in range(0, len(pairs), CONFIRM_PAIRS):
         block = pairs[lo : lo + CONFIRM_PAIRS]
-        rows = sorted_unique(block.ravel())
-        sets = shingle_sets(texts, rows, params.shingle_size)
-        for (i, j), (x, y) in zip(block.tolist(), np.searchsorted(rows, block).tolist()):
-            a, b = sets[x], sets[y]
+        needed = sorted_unique(block.ravel())
+        missing = needed[[r not in sets for r in needed.tolist()]] if sets else needed
+        sets.update(zip(missing.tolist(), shingle_sets(texts, missing, params.shingle_size)))
+        for i, j in block.tolist():
+            a, b = sets[i], sets[j]
             how = near_match_sizes(common_count(a, b), len(a), len(b), bool(full[i]), bool(full[j]), params)
             if how:
                 yield i, j, how
+        cached = np.fromiter(sets, dtype=np.int64, count=len(sets))
+        next_use = uses.after(cached, lo + len(block) - 1)
+        keep = np.argsort(next_use, kind="stable")[: CACHED_SETS]
+        keep = keep[next_use[keep] < len(pairs)]
+        sets = {r: sets[r] for r in cached[np.sort(keep)].tolist()}
 
 
 @dataclass
