@@ -100,8 +100,12 @@ class StepClock:
 
 
 def release_memory() -> None:
-    """Hand freed heap pages back to the OS (glibc keeps them otherwise): the build's steps free
-    hundreds of MB of Python objects and Arrow buffers, and the peak is what a user sees."""
+    """Hand freed heap pages back to the OS (glibc and Arrow's allocator keep them otherwise): the
+    build's steps free hundreds of MB of Python objects and Arrow buffers, and a step's peak
+    should not sit on top of what the step before it freed."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to do

@@ -34,10 +34,11 @@ BATCH = 20_000  # paragraphs hashed at once: bounds the shingle buffers (about 1
 # paragraph here: 5.1 s for the 100 MB benchmark's 195k; a worker starts in ~0.5 s).
 MINHASH_WORKER_MIN = 30_000
 # Candidate pairs confirmed at once (a block needs the shingle sets of at most twice as many rows,
-# ~2 KB each), and the shingle sets kept for later blocks at most (~800 MB; at 1 GB of synthetic
-# text 1.17M sets are still needed at the worst moment, and this cap costs 1.66x the computations).
+# ~2 KB each), and the shingle sets kept for later blocks at most (~1.6 GB). Simulated on the 1 GB
+# benchmark's 7.33M pairs over 1.85M rows: 1.17M sets are needed at once at the worst moment;
+# capped at 800k, 1.19x the rows are hashed (at 400k, 1.66x: ~100 s more in all).
 CONFIRM_PAIRS = 50_000
-CACHED_SETS = 400_000
+CACHED_SETS = 800_000
 
 
 def shingles(key: str, n: int) -> set[str]:
@@ -174,11 +175,13 @@ def confirmed_pairs(texts: pa.Array, pairs: np.ndarray, full: np.ndarray, params
             how = near_match_sizes(common_count(a, b), len(a), len(b), bool(full[i]), bool(full[j]), params)
             if how:
                 yield i, j, how
-        cached = np.fromiter(sets, dtype=np.int64, count=len(sets))
-        next_use = uses.after(cached, lo + len(block) - 1)
-        keep = np.argsort(next_use, kind="stable")[: CACHED_SETS]
-        keep = keep[next_use[keep] < len(pairs)]
-        sets = {r: sets[r] for r in cached[np.sort(keep)].tolist()}
+        done = needed[uses.after(needed, lo + len(block) - 1) == len(pairs)]  # only this block's rows can be done
+        for r in done.tolist():
+            del sets[r]
+        if len(sets) > CACHED_SETS:
+            cached = np.fromiter(sets, dtype=np.int64, count=len(sets))
+            for r in cached[np.argsort(uses.after(cached, lo + len(block) - 1), kind="stable")[CACHED_SETS:]].tolist():
+                del sets[r]
 
 
 @dataclass

@@ -10,12 +10,14 @@ process while this one does the first: the same table as from one process, in ab
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import math
 import mmap
 import os
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import closing
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.ipc
 
 from .clean import RULES, clean, normalized_keys
 from .errors import (
@@ -297,10 +300,11 @@ def _batch(
 class _Part:
     """The rows of one byte range, numbered from 1 within it."""
 
-    table: pa.Table
+    table: pa.Table | None  # None once spilled to a file (a worker's part)
     rules: Counter[str]
     text_lines: int
     fault: _Utf8Fault | None
+    spilled: Path | None = None
 
 
 def _ingest_range(path: Path, lo: int, hi: int, params: IngestParams) -> _Part:
@@ -327,20 +331,34 @@ def _ingest_range(path: Path, lo: int, hi: int, params: IngestParams) -> _Part:
 # the second part in a spawned process
 # --------------------------------------------------------------------------------------------
 
-def _ingest_part(path: Path, lo: int, hi: int, params: IngestParams) -> _Part:
-    """The worker's entry point: the second part (its own name, so that what the parent runs for
-    the first part can be replaced, e.g. by a test that interrupts it)."""
-    return _ingest_range(path, lo, hi, params)
+def _ingest_part(path: Path, lo: int, hi: int, params: IngestParams, spill_dir: Path) -> _Part:
+    """The worker's entry point: the second part, its rows written to an Arrow IPC file in
+    spill_dir and returned without them (its own name, so that what the parent runs for the first
+    part can be replaced, e.g. by a test that interrupts it)."""
+    part = _ingest_range(path, lo, hi, params)
+    spilled = spill_dir / "part-2.arrow"
+    with pa.OSFile(str(spilled), "wb") as sink, pa.ipc.new_file(sink, part.table.schema) as writer:
+        writer.write_table(part.table)
+    return dataclasses.replace(part, table=None, spilled=spilled)
 
 
-def _ingest_two_parts(path: Path, start: int, split: int, size: int, params: IngestParams) -> list[_Part]:
-    """The first part here while a worker, started first, does the second."""
-    with Worker("syria-news-ar-ingest") as worker:
-        worker.submit(_ingest_part, path, split, size, params)
+def _ingest_two_parts(path: Path, start: int, split: int, size: int, params: IngestParams) -> IngestResult:
+    """The first part here while a worker, started first, does the second.
+
+    The worker's rows come back through a file that this process maps, not a pipe: pickled, they
+    were held twice here (the message and the table rebuilt from it), a gigabyte at 1 GB of source,
+    on top of both parts and their combined copy."""
+    with tempfile.TemporaryDirectory(prefix="syria-news-ar-ingest-") as spill_dir, Worker("syria-news-ar-ingest") as worker:
+        worker.submit(_ingest_part, path, split, size, params, Path(spill_dir))
         first = _ingest_range(path, start, split, params)
         if first.fault:  # the earliest fault in file order wins; the worker's part is moot
-            return [first]
-        return [first, worker.result()]
+            return _assemble(path, [first])
+        second = worker.result()
+        if second.spilled is not None:
+            with pa.memory_map(str(second.spilled)) as source:
+                second = dataclasses.replace(second, table=pa.ipc.open_file(source).read_all(), spilled=None)
+                return _assemble(path, [first, second])  # copies the mapped rows out before the map closes
+        return _assemble(path, [first, second])
 
 
 # --------------------------------------------------------------------------------------------
@@ -354,20 +372,27 @@ class IngestResult:
 
     def metrics(self) -> dict[str, object]:
         """Line counts by ledger status (kept = first occurrence of a key), reasons, rule counts."""
-        status = Counter(self.table["status"].to_pylist())
-        keys = [k for k in self.table["key_hash"].to_pylist() if k is not None]
-        kept = len(set(keys))
+        status = _value_counts(self.table["status"])
+        keys = self.table["key_hash"]
+        n_keys = len(keys) - keys.null_count
+        kept = pc.count_distinct(keys, mode="only_valid").as_py()
         return {
             "lines": self.table.num_rows,
             "lines_by_status": {
                 "kept": kept,
-                "duplicate": len(keys) - kept,
+                "duplicate": n_keys - kept,
                 "blank": status.get(STATUS_BLANK, 0),
                 "rejected": status.get(STATUS_REJECTED, 0),
             },
-            "rejected_by_reason": dict(sorted(Counter(r for r in self.table["reason"].to_pylist() if r).items())),
+            "rejected_by_reason": dict(sorted((r, n) for r, n in _value_counts(self.table["reason"]).items() if r)),
             "cleaning_rules": self.rule_counts,
         }
+
+
+def _value_counts(column: pa.ChunkedArray) -> dict[object, int]:
+    """Counter(column.to_pylist()) without a Python object per row."""
+    counts = pc.value_counts(column)
+    return dict(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()))
 
 
 def _assemble(path: Path, parts: list[_Part]) -> IngestResult:
@@ -399,4 +424,4 @@ def ingest(path: Path, params: IngestParams) -> IngestResult:
     split = _split_point(path, start, size) if size - start >= PARALLEL_MIN_BYTES else None
     if split is None:
         return _assemble(path, [_ingest_range(path, start, size, params)])
-    return _assemble(path, _ingest_two_parts(path, start, split, size, params))
+    return _ingest_two_parts(path, start, split, size, params)
