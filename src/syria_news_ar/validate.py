@@ -381,7 +381,26 @@ def dirty_texts(texts: list[str | None]) -> np.ndarray:
     return bad
 
 
-def _cover_bad(texts: list[str], rec: np.ndarray, g: np.ndarray, pos: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+class ParagraphTexts:
+    """The paragraph texts of every split in record order (a null as ""), kept in Arrow: checks
+    fetch the Python strings of a bounded batch of records at a time (`fetch`)."""
+
+    def __init__(self, splits: Splits) -> None:
+        chunks = [chunk for table in splits for chunk in _col(table, "text").chunks]
+        column = pa.chunked_array(chunks, type=pa.string()) if chunks else pa.chunked_array([], type=pa.string())
+        self.array = pc.fill_null(column, "").combine_chunks()
+
+    def lengths(self) -> np.ndarray:
+        """len() of every text (code points)."""
+        return pc.utf8_length(self.array).to_numpy(zero_copy_only=False).astype(np.int64)
+
+    def fetch(self, records: np.ndarray) -> dict[int, str]:
+        """record -> text for these records."""
+        wanted = np.unique(records)
+        return dict(zip(wanted.tolist(), self.array.take(pa.array(wanted, type=pa.int64())).to_pylist()))
+
+
+def _cover_bad(texts: ParagraphTexts, rec: np.ndarray, g: np.ndarray, pos: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Per paragraph (rank): a gap between its sentences (or before the first, after the last)
     reversed or not only spaces, or positions not 0, 1, ...; sentences sorted by (g, pos)."""
     first, last = np.ones(len(g), dtype=bool), np.ones(len(g), dtype=bool)
@@ -390,33 +409,40 @@ def _cover_bad(texts: list[str], rec: np.ndarray, g: np.ndarray, pos: np.ndarray
     last_end = np.zeros(len(rec), dtype=np.int64)
     last_end[g[last]] = end[last]
     gap_a = np.concatenate([np.where(first, 0, np.roll(end, 1)), last_end])
-    gap_b = np.concatenate([start, np.fromiter((len(texts[r]) for r in rec.tolist()), dtype=np.int64, count=len(rec))])
+    gap_b = np.concatenate([start, texts.lengths()[rec]])
     owner = np.concatenate([g, np.arange(len(rec))])
     gap_bad = gap_a > gap_b
     wide = np.flatnonzero(gap_a < gap_b)  # only these can hold a character
-    spans = zip(rec[owner[wide]].tolist(), gap_a[wide].tolist(), gap_b[wide].tolist())
-    gap_bad[wide] = [texts[r][a:b].strip(" ") != "" for r, a, b in spans]
+    wide_rec, wide_a, wide_b = rec[owner[wide]], gap_a[wide], gap_b[wide]
+    for lo in range(0, len(wide), TAKE_ROWS):  # the gaps' owners run in order: a batch fetches few texts
+        part = slice(lo, lo + TAKE_ROWS)
+        text_of = texts.fetch(wide_rec[part])
+        spans = zip(wide_rec[part].tolist(), wide_a[part].tolist(), wide_b[part].tolist())
+        gap_bad[wide[part]] = [text_of[r][a:b].strip(" ") != "" for r, a, b in spans]
     bad = np.zeros(len(rec), dtype=bool)
     bad[owner[gap_bad]] = True
     bad[g[pos != np.arange(len(g)) - head]] = True
     return bad
 
 
-def _offsets_wrong(texts: list[str], owners: np.ndarray, order: np.ndarray, start: np.ndarray, end: np.ndarray, sents: Splits) -> list[int]:
+def _offsets_wrong(texts: ParagraphTexts, owners: np.ndarray, order: np.ndarray, start: np.ndarray, end: np.ndarray, sents: Splits) -> list[int]:
     """Sentences (rows, in `order`) whose span of their paragraph's text is not their text;
     their texts are fetched a slice of this order at a time."""
     wrong = []
     for lo in range(0, len(order), TAKE_ROWS):
         part = slice(lo, lo + TAKE_ROWS)
+        text_of = texts.fetch(owners[part])
         rows = zip(order[part].tolist(), owners[part].tolist(), start[part].tolist(), end[part].tolist(), _at(sents, "text", order[part]))
-        wrong += [s for s, r, a, b, text in rows if texts[r][a:b] != text]
+        wrong += [s for s, r, a, b, text in rows if text_of[r][a:b] != text]
     return wrong
 
 
-def _sentence_offsets_and_cover(par_ids: list[Any], texts: list[str], n_sentences: list[Any], sents: Splits) -> tuple[list[Any], list[Any]]:
+def _sentence_offsets_and_cover(
+    record: dict[Any, int], texts: ParagraphTexts, n_sentences: list[Any], sents: Splits
+) -> tuple[list[Any], list[Any]]:
     """sentences.offsets and sentences.cover offenders: paragraphs in first-seen id order (a repeated
-    id is its last record), each with its sentences ordered by position (stable)."""
-    record = _by_id(par_ids, range(len(par_ids)))
+    id is its last record: `record` maps an id to it), each with its sentences ordered by position
+    (stable)."""
     rank = {p: k for k, p in enumerate(record)}
     rec = np.fromiter(record.values(), dtype=np.int64, count=len(record))
     group = np.fromiter((rank.get(p, -1) for (p,) in _rows(sents, "paragraph_id")), dtype=np.int64)
@@ -442,17 +468,28 @@ def check_texts(report: Report, tables: Tables) -> None:
             "texts hold a removed/mapped character, a double space or an edge space",
         )
     pars = tables["paragraphs"].values()
-    par_ids, texts = _column(pars, "id"), [t or "" for t in _column(pars, "text")]
-    bad_offsets, bad_cover = _sentence_offsets_and_cover(par_ids, texts, _column(pars, "n_sentences"), tables["sentences"].values())
+    record, texts = _by_id(_column(pars, "id"), itertools.count()), ParagraphTexts(pars)
+    bad_offsets, bad_cover = _sentence_offsets_and_cover(record, texts, _column(pars, "n_sentences"), tables["sentences"].values())
     report.check("sentences.offsets", bad_offsets, "sentences whose offsets do not give their text")
     report.check("sentences.cover", bad_cover, "paragraphs whose sentences do not cover them (or n_sentences/positions disagree)")
-    text_of, docs = _by_id(par_ids, texts), tables["documents"].values()
-    rows = (row for batch in _batches(docs, "text", "paragraph_ids") for row in zip(*batch))
+    docs = tables["documents"].values()
     report.check(
         "documents.text",
-        _at(docs, "id", (i for i, (text, ps) in enumerate(rows) if text != "\n".join(text_of[p] for p in ps if p in text_of))),
+        _at(docs, "id", _documents_not_joined(docs, record, texts)),
         "document texts differ from their paragraphs joined by newlines",
     )
+
+
+def _documents_not_joined(docs: Splits, record: dict[Any, int], texts: ParagraphTexts) -> Iterator[int]:
+    """Rows of documents whose text is not their listed paragraphs' texts (those that exist)
+    joined by newlines; a batch of documents fetches its paragraphs' texts."""
+    row = 0
+    for doc_texts, listed in _batches(docs, "text", "paragraph_ids"):
+        text_of = texts.fetch(np.fromiter((record[p] for ps in listed for p in ps if p in record), dtype=np.int64))
+        for text, ps in zip(doc_texts, listed):
+            if text != "\n".join(text_of[record[p]] for p in ps if p in record):
+                yield row
+            row += 1
 
 
 def _normalized_keys(table: pa.Table) -> Iterator[str]:
