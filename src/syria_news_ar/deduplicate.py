@@ -33,10 +33,10 @@ BATCH = 20_000  # paragraphs hashed at once: bounds the shingle buffers (about 1
 # From this many distinct paragraphs a worker process hashes the second half (~26 us a
 # paragraph here: 5.1 s for the 100 MB benchmark's 195k; a worker starts in ~0.5 s).
 MINHASH_WORKER_MIN = 30_000
-# Candidate pairs confirmed at once (a block needs the shingle sets of at most twice as many rows,
-# ~2 KB each), and the shingle sets kept for later blocks at most (~1.6 GB). Simulated on the 1 GB
-# benchmark's 7.33M pairs over 1.85M rows: 1.17M sets are needed at once at the worst moment;
-# capped at 800k, 1.19x the rows are hashed (at 400k, 1.66x: ~100 s more in all).
+# Candidate pairs confirmed at once (a block needs the shingle sets of at most twice as many rows;
+# a set averaged 238 hashes, 1.9 KB, at 100 MB), and the shingle sets kept for later blocks at
+# most. Simulated on the 1 GB benchmark's 7.33M pairs over 1.85M rows: uncapped, 1.17M sets are
+# needed at once at the worst moment; capped at 800k, 1.19x the rows are hashed (at 400k, 1.66x).
 CONFIRM_PAIRS = 50_000
 CACHED_SETS = 800_000
 

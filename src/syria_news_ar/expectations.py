@@ -308,12 +308,12 @@ def frame_inputs(spec: SuiteSpec) -> set[str]:
 
 
 def _frame(table: pa.Table, spec: SuiteSpec) -> pd.DataFrame:
-    """Only the columns the suite names: GX fingerprints every frame it is given (hashing each
-    column, and pickling the whole frame when a list column cannot be hashed), so columns no
-    expectation looks at cost time and memory for nothing."""
+    """The suite's frame from its frame_inputs columns, keeping only the columns the suite names:
+    GX fingerprints every frame it is given (hashing each column, and pickling the whole frame
+    when a list column cannot be hashed), so columns no expectation looks at cost time and memory
+    for nothing."""
     named = suite_columns(spec)
-    read = frame_inputs(spec)
-    df = table.select([c for c in table.column_names if c in read]).to_pandas()
+    df = table.to_pandas()
     DERIVED[spec.config][1](df)
     return df[[c for c in df.columns if c in named]]
 
@@ -324,9 +324,8 @@ def run_suites(
     expected_sizes: Mapping[str, Mapping[str, int]] | None = None,
     docs_dir: Path | None = None,
     configs: Iterable[str] = paths.CONFIGS,
-    tables: Mapping[str, Mapping[str, pa.Table]] | None = None,
 ) -> list[SuiteResult]:
-    """Run each config's suite on every split of out_dir (or of `tables`, already read from it);
+    """Run each config's suite on every split of out_dir (reading only the columns it needs);
     optionally build Data Docs in docs_dir."""
     from .write import read_split
 
@@ -352,8 +351,7 @@ def run_suites(
         asset = source.add_dataframe_asset(config)
         for split in paths.splits_of(config):
             name = f"{config}.{split}"
-            table = tables[config][split] if tables is not None else read_split(out_dir, config, split, frame_inputs(spec))
-            df = _frame(table, spec)
+            df = _frame(read_split(out_dir, config, split, frame_inputs(spec)), spec)
             env = {**env0, "rows": len(df)}
             if expected_sizes is not None and split in expected_sizes.get(config, {}):
                 env["expected_rows"] = int(expected_sizes[config][split])

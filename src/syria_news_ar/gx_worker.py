@@ -35,7 +35,7 @@ def _run_suites(
 ) -> list[SuiteResult]:
     from .expectations import run_suites
 
-    return run_suites(out_dir, params, expected_sizes, None, configs, None)
+    return run_suites(out_dir, params, expected_sizes, None, configs)
 
 
 class SuiteWorker(Worker):

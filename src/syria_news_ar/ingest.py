@@ -354,11 +354,9 @@ def _ingest_two_parts(path: Path, start: int, split: int, size: int, params: Ing
         if first.fault:  # the earliest fault in file order wins; the worker's part is moot
             return _assemble(path, [first])
         second = worker.result()
-        if second.spilled is not None:
-            with pa.memory_map(str(second.spilled)) as source:
-                second = dataclasses.replace(second, table=pa.ipc.open_file(source).read_all(), spilled=None)
-                return _assemble(path, [first, second])  # copies the mapped rows out before the map closes
-        return _assemble(path, [first, second])
+        with pa.memory_map(str(second.spilled)) as source:
+            second = dataclasses.replace(second, table=pa.ipc.open_file(source).read_all(), spilled=None)
+            return _assemble(path, [first, second])  # copies the mapped rows out before the map closes
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -60,26 +61,29 @@ class Records:
     document_paragraphs: np.ndarray  # paragraph record of every position of every document, in order
     document_starts: np.ndarray  # where each document's positions start there (n_documents + 1)
 
-    def _utf8(self) -> tuple[np.ndarray, np.ndarray]:
+    @cached_property
+    def _paragraph_utf8(self) -> tuple[np.ndarray, np.ndarray]:
+        """(offsets, bytes) of the paragraph texts: computed once, read for every row group."""
         return utf8_buffers(self.paragraphs["text"].chunk(0))
 
     def text_bytes(self, config: str) -> np.ndarray:
-        """UTF-8 bytes of every record's text."""
+        """UTF-8 bytes of every record's text (zeros for the ledger, which has none)."""
         if config == "sentences":
             return self.sentence_bytes[:, 1] - self.sentence_bytes[:, 0]
-        offsets, _ = self._utf8()
-        if config == "documents":
-            paragraph_bytes = np.diff(offsets)[self.document_paragraphs]
-            counts = np.diff(self.document_starts)
-            return np.add.reduceat(paragraph_bytes, self.document_starts[:-1]) + counts - 1 if len(counts) else counts
+        if config == "lines":
+            return np.zeros(self.lines.num_rows, dtype=np.int64)
+        paragraph_bytes = np.diff(self._paragraph_utf8[0])
         if config == "paragraphs":
-            return np.diff(offsets)
+            return paragraph_bytes
+        if config == "documents":
+            counts = np.diff(self.document_starts)
+            return np.add.reduceat(paragraph_bytes[self.document_paragraphs], self.document_starts[:-1]) + counts - 1 if len(counts) else counts
         raise KeyError(config)
 
     def texts(self, config: str, rows: np.ndarray) -> pa.Array:
         """The texts of records `rows` (in that order) of a config whose text is derived."""
         if config == "sentences":
-            _, data = self._utf8()
+            data = self._paragraph_utf8[1]
             spans = self.sentence_bytes[rows]
             parts = [pa.array([], type=pa.string())]
             for lo in range(0, len(rows), GATHER_ROWS):
@@ -91,24 +95,21 @@ class Records:
             np.cumsum(counts[:-1], out=first[1:])
             positions = np.repeat(starts - first, counts) + np.arange(int(counts.sum()), dtype=np.int64)
             paragraph_texts = self.paragraphs["text"].take(pa.array(self.document_paragraphs[positions]))
-            return pc.binary_join(_list_array(counts, paragraph_texts), "\n")
+            return pc.binary_join(list_array(counts, paragraph_texts), "\n")
         raise KeyError(config)
 
-    def table(self, config: str, rows: np.ndarray | None = None) -> pa.Table:
-        """A config's records (`rows` of them, in that order) with every column of its schema."""
-        base: pa.Table = getattr(self, config)
-        part = base if rows is None else base.take(pa.array(rows, type=pa.int64()))
+    def table(self, config: str, rows: np.ndarray) -> pa.Table:
+        """Records `rows` of a config (in that order) with every column of its schema."""
+        part = getattr(self, config).take(pa.array(rows, type=pa.int64()))
         if config not in TEXT_CONFIGS:
             return part
         schema = arrow_schema(config)
-        at = schema.get_field_index("text")
-        return part.add_column(at, schema.field("text"), self.texts(config, np.arange(base.num_rows) if rows is None else rows))
+        return part.add_column(schema.get_field_index("text"), schema.field("text"), self.texts(config, rows))
 
     def text_batches(self, config: str, max_rows: int) -> Iterator[pa.Array]:
-        """Every record's text in order, a batch of at most max_rows rows and TEXT_BATCH_BYTES at a time."""
+        """Every text of a derived-text config in order, at most max_rows rows and TEXT_BATCH_BYTES a batch."""
         for lo, hi in bounded_slices(self.text_bytes(config), max_rows, TEXT_BATCH_BYTES):
-            rows = np.arange(lo, hi)
-            yield self.paragraphs["text"].chunk(0).slice(lo, hi - lo) if config == "paragraphs" else self.texts(config, rows)
+            yield self.texts(config, np.arange(lo, hi))
 
 
 def _table(config: str, columns: dict[str, pa.Array | pa.ChunkedArray | np.ndarray]) -> pa.Table:
@@ -119,7 +120,7 @@ def _table(config: str, columns: dict[str, pa.Array | pa.ChunkedArray | np.ndarr
     return pa.Table.from_arrays([a.cast(f.type) for a, f in zip(arrays, schema)], schema=schema)
 
 
-def _list_array(counts: np.ndarray, values: pa.Array | pa.ChunkedArray) -> pa.ListArray:
+def list_array(counts: np.ndarray, values: pa.Array | pa.ChunkedArray) -> pa.ListArray:
     """Consecutive runs of `values`, run i holding counts[i] items."""
     offsets = np.zeros(len(counts) + 1, dtype=np.int32)
     np.cumsum(counts, out=offsets[1:])
@@ -224,7 +225,7 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
         "n_chars": pc.utf8_length(text),
         "n_words": pc.add(pc.count_substring(text, " "), 1),
         "n_sentences": pc.list_value_length(seg_first_rows["sentence_starts"]),
-        "source_lines": _list_array(np.bincount(par_of_seg, minlength=len(first_rows)), pa.array(seg_line[by_paragraph])),
+        "source_lines": list_array(np.bincount(par_of_seg, minlength=len(first_rows)), pa.array(seg_line[by_paragraph])),
         "near_duplicate_cluster": dedup["near_duplicate_cluster"],
         "cleaning": ingested["cleaning"].take(pa.array(first_line - 1)),
     })
@@ -253,7 +254,7 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
     documents_table = _table("documents", {
         "id": doc_ids,
         "position": np.arange(n_docs),
-        "paragraph_ids": _list_array(doc_counts, seg_key),
+        "paragraph_ids": list_array(doc_counts, seg_key),
         "source_line_start": seg_line[doc_start],
         "source_line_end": seg_line[last_row],
         "n_paragraphs": doc_counts,

@@ -21,6 +21,7 @@ from .dates import find_date
 from .ingest import STATUS_TEXT
 from .params import SegmentParams
 from .progress import progress
+from .records import list_array
 from .sentences import sentence_spans
 from .worker import share_work
 
@@ -149,12 +150,6 @@ def sentence_span_arrays(texts: pa.Array) -> tuple[np.ndarray, np.ndarray, np.nd
     return counts, np.concatenate(starts), np.concatenate(ends)
 
 
-def _span_lists(counts: np.ndarray, values: np.ndarray) -> pa.ListArray:
-    offsets = np.zeros(len(counts) + 1, dtype=np.int32)
-    np.cumsum(counts, out=offsets[1:])
-    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.int64()))
-
-
 def segment(ingested: pa.Table, params: SegmentParams) -> SegmentResult:
     """Label kinds, split sentences of first occurrences, and cut the run of lines into articles.
 
@@ -201,8 +196,8 @@ def segment(ingested: pa.Table, params: SegmentParams) -> SegmentResult:
             "document": line_doc,
             "first_occurrence": first_flags,
             "start_cue": pa.array(cues, pa.string()),
-            "sentence_starts": _span_lists(counts, span_starts),
-            "sentence_ends": _span_lists(counts, span_ends),
+            "sentence_starts": list_array(counts, pa.array(span_starts, type=pa.int64())),
+            "sentence_ends": list_array(counts, pa.array(span_ends, type=pa.int64())),
         },
         schema=SEGMENT_SCHEMA,
     )

@@ -137,10 +137,8 @@ def _read_config(out_dir: Path, config: str, columns: Collection[str] | None = N
     return {split: read_split(out_dir, config, split, columns).combine_chunks() for split in paths.splits_of(config)}
 
 
-def load_tables(out_dir: Path, columns: Mapping[str, Collection[str]] | None = None) -> Tables:
-    """Every config's split files, or just the configs and columns of `columns`."""
-    if columns is None:
-        return {config: _read_config(out_dir, config) for config in paths.CONFIGS}
+def load_tables(out_dir: Path, columns: Mapping[str, Collection[str]]) -> Tables:
+    """The split files of the configs in `columns`, with just those columns."""
     return {config: _read_config(out_dir, config, cols) for config, cols in columns.items()}
 
 
@@ -226,13 +224,16 @@ def _rows(splits: Splits, *names: str) -> Iterator[tuple[Any, ...]]:
             yield from zip(*(col.slice(lo, ROW_SLICE).to_pylist() for col in cols))
 
 
+def _arrow_column(splits: Splits, name: str) -> pa.ChunkedArray:
+    """One column over all splits, still in Arrow (an empty string column when there is no chunk)."""
+    chunks = [chunk for table in splits for chunk in _col(table, name).chunks]
+    return pa.chunked_array(chunks) if chunks else pa.chunked_array([], type=pa.string())
+
+
 def _repeated(splits: Splits, name: str) -> list[Any]:
     """Values of a column (over all splits) found more than once, counted by Arrow's hash table
     rather than a Counter of Python strings."""
-    chunks = [chunk for table in splits for chunk in _col(table, name).chunks]
-    if not chunks:
-        return []
-    counts = pc.value_counts(pa.chunked_array(chunks))
+    counts = pc.value_counts(_arrow_column(splits, name))
     return pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1)).to_pylist()
 
 
@@ -269,7 +270,7 @@ def check_schemas(report: Report, tables: Tables, params: params_mod.ValidatePar
 
 def check_ids_and_references(report: Report, tables: Tables) -> None:
     for config in ("paragraphs", "sentences", "documents"):
-        report.check(f"unique_ids.{config}", sorted(_repeated(list(tables[config].values()), "id")), "ids repeat")
+        report.check(f"unique_ids.{config}", sorted(_repeated(tables[config].values(), "id")), "ids repeat")
     pars, sents, docs, lines = (tables[c].values() for c in ("paragraphs", "sentences", "documents", "lines"))
     par_ids, doc_ids = _column(pars, "id"), _column(docs, "id")
     doc_of_par, known_docs = _by_id(par_ids, _column(pars, "document_id")), set(doc_ids)
@@ -386,9 +387,7 @@ class ParagraphTexts:
     fetch the Python strings of a bounded batch of records at a time (`fetch`)."""
 
     def __init__(self, splits: Splits) -> None:
-        chunks = [chunk for table in splits for chunk in _col(table, "text").chunks]
-        column = pa.chunked_array(chunks, type=pa.string()) if chunks else pa.chunked_array([], type=pa.string())
-        self.array = pc.fill_null(column, "").combine_chunks()
+        self.array = pc.fill_null(_arrow_column(splits, "text"), "").combine_chunks()
 
     def lengths(self) -> np.ndarray:
         """len() of every text (code points)."""

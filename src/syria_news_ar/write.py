@@ -102,8 +102,7 @@ def write_all(out_dir: Path, records: Records, doc_split: list[str]) -> dict[str
 
     def write(job: tuple[str, str, np.ndarray]) -> None:
         config, split, rows = job
-        text_bytes = records.text_bytes(config)[rows] if config != "lines" else np.zeros(len(rows), dtype=np.int64)
-        write_row_groups(out_dir / paths.parquet_relpath(config, split), schema.arrow_schema(config), text_bytes,
+        write_row_groups(out_dir / paths.parquet_relpath(config, split), schema.arrow_schema(config), records.text_bytes(config)[rows],
                          lambda lo, hi: records.table(config, rows[lo:hi]))
 
     with ThreadPoolExecutor(max_workers=2) as pool:
