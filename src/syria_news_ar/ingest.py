@@ -346,8 +346,8 @@ def _ingest_two_parts(path: Path, start: int, split: int, size: int, params: Ing
     """The first part here while a worker, started first, does the second.
 
     The worker's rows come back through a file that this process maps, not a pipe: pickled, they
-    were held twice here (the message and the table rebuilt from it), a gigabyte at 1 GB of source,
-    on top of both parts and their combined copy."""
+    were held twice here (the message and the table rebuilt from it) on top of both parts and
+    their combined copy. The file is 660 MB for the 1000 MB benchmark corpus."""
     with tempfile.TemporaryDirectory(prefix="syria-news-ar-ingest-") as spill_dir, Worker("syria-news-ar-ingest") as worker:
         worker.submit(_ingest_part, path, split, size, params, Path(spill_dir))
         first = _ingest_range(path, start, split, params)
