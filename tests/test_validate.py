@@ -24,8 +24,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syria_news_ar import paths, schema
-from syria_news_ar.expectations import load_suite
+from syria_news_ar import expectations, paths, schema
+from syria_news_ar.expectations import load_suite, run_suites
 from syria_news_ar.params import Params
 from syria_news_ar.validate import Report, validate
 
@@ -318,6 +318,37 @@ def test_damage_is_caught_by_its_check(case: Case, built: tuple[Path, dict], tmp
     assert not report.ok
     missing = [name for name in case.expect if not failed(report, name)]
     assert not missing, f"{missing} did not fail; failures: {sorted(report.failures)}"
+
+
+GX_CASES = [c for c in CASES if c.suites]
+
+
+@pytest.mark.parametrize("case", GX_CASES, ids=[c.id for c in GX_CASES])
+def test_suites_in_row_batches_equal_whole_splits(
+    case: Case, built: tuple[Path, dict], tmp_path: Path, params: Params, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large split is validated a batch of rows at a time (the row-wise expectations) plus one
+    run on the columns of the others; on every damage the suites report exactly what one run
+    on the whole split reports (counts, totals, first offending values), batch edges included."""
+    ds = damaged_copy(built, tmp_path, case.damage, params)
+    whole = run_suites(ds, params, built[1], None, case.suites)
+    batched_splits: list[Path] = []
+    in_batches = expectations._run_in_batches
+    monkeypatch.setattr(expectations, "BATCH_ROWS", 4 if case.suites == D else 29)  # the seed has 13 documents
+    monkeypatch.setattr(expectations, "_run_in_batches", lambda run, path, *a: batched_splits.append(path) or in_batches(run, path, *a))
+    batched = run_suites(ds, params, built[1], None, case.suites)
+    assert any(r.failures for r in whole)
+    assert batched == whole
+    assert any(p.name.startswith("train-") or p.name.startswith("full-") for p in batched_splits)
+
+
+def test_row_batches_lead_with_the_row_before(tmp_path: Path) -> None:
+    """Derived columns may read a row's predecessor (lines' prev_byte_end): each batch after the
+    first starts with the last row of the batch before, across row groups too."""
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"a": list(range(10)), "b": list("abcdefghij")}), path, row_group_size=4)
+    batches = [t.to_pydict() for t in expectations._row_batches(path, {"a"}, 3)]
+    assert batches == [{"a": [0, 1, 2]}, {"a": [2, 3]}, {"a": [3, 4, 5, 6]}, {"a": [6, 7]}, {"a": [7, 8, 9]}]
 
 
 def test_every_expectation_and_check_has_a_damage_case(built: tuple[Path, dict], params: Params) -> None:

@@ -8,6 +8,10 @@ and ``"${forbidden_in_clean}"`` are run-time values. A few columns GX cannot com
 list length, a row's predecessor) are derived before validating; each suite file lists the ones
 it uses and this module refuses a file whose list differs from the code's.
 
+A split larger than one row group is validated in batches (`BATCH_ROWS`): the row-wise
+expectations one row group at a time, merged, and the others (unique, min, max, row count) on a
+frame of only their columns, so the worker's memory does not grow with the split's texts.
+
 Great Expectations (~2-3 s to import) and pandas are imported only inside :func:`run_suites`, so
 importing the package or running the plain checks stays fast.
 """
@@ -17,7 +21,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -292,30 +296,104 @@ def _row_condition(spec: dict[str, Any], where: str) -> Any:
 
 def suite_columns(spec: SuiteSpec) -> set[str]:
     """The columns a suite's expectations name (stored or derived)."""
-    columns: set[str] = set()
-    for e in spec.expectations:
-        columns.update(e.kwargs[k] for k in ("column", "column_A", "column_B") if isinstance(e.kwargs.get(k), str))
-        columns.update(c for c in e.kwargs.get("column_list") or () if isinstance(c, str))
-        condition = e.kwargs.get("row_condition")
-        if isinstance(condition, dict) and isinstance(condition.get("column"), str):
-            columns.add(condition["column"])
+    return set().union(*(expectation_columns(e) for e in spec.expectations))
+
+
+def frame_inputs(spec: SuiteSpec, named: set[str]) -> set[str]:
+    """The stored columns a frame of the `named` columns is made from: those, and the
+    derivations' inputs when a derived column is named."""
+    derived = set(DERIVED[spec.config][0])
+    return (named - derived) | (set(DERIVED_INPUTS[spec.config]) if named & derived else set())
+
+
+def _frame(table: pa.Table, spec: SuiteSpec, named: set[str]) -> pd.DataFrame:
+    """A frame of the `named` columns of the table (derived ones computed first, when named).
+    Only named columns are kept: GX fingerprints every frame it is given (hashing each column,
+    and pickling the whole frame when a list column cannot be hashed), so columns no expectation
+    looks at cost time and memory for nothing."""
+    df = table.to_pandas()
+    if named & set(DERIVED[spec.config][0]):
+        DERIVED[spec.config][1](df)
+    return df[[c for c in df.columns if c in named]]
+
+
+def expectation_columns(e: ExpectationSpec) -> set[str]:
+    """The columns one expectation names (stored or derived)."""
+    columns = {e.kwargs[k] for k in ("column", "column_A", "column_B") if isinstance(e.kwargs.get(k), str)}
+    columns.update(c for c in e.kwargs.get("column_list") or () if isinstance(c, str))
+    condition = e.kwargs.get("row_condition")
+    if isinstance(condition, dict) and isinstance(condition.get("column"), str):
+        columns.add(condition["column"])
     return columns
 
 
-def frame_inputs(spec: SuiteSpec) -> set[str]:
-    """The stored columns a suite's frame is made from: those it names and the derivations' inputs."""
-    return suite_columns(spec) | set(DERIVED_INPUTS[spec.config])
+def row_wise(e: ExpectationSpec) -> bool:
+    """True when the expectation judges each row on its own (with its row condition), so its
+    result over a split is the sum of its results over consecutive batches of rows: counts add
+    up and the first unexpected values come first. `mostly` below 1 is a share of the whole
+    split, so such an expectation runs on the whole split like the aggregates (unique, min,
+    max, row count) and any type not listed here."""
+    return e.type in ROW_WISE_TYPES and e.kwargs.get("mostly", 1) == 1
 
 
-def _frame(table: pa.Table, spec: SuiteSpec) -> pd.DataFrame:
-    """The suite's frame from its frame_inputs columns, keeping only the columns the suite names:
-    GX fingerprints every frame it is given (hashing each column, and pickling the whole frame
-    when a list column cannot be hashed), so columns no expectation looks at cost time and memory
-    for nothing."""
-    named = suite_columns(spec)
-    df = table.to_pandas()
-    DERIVED[spec.config][1](df)
-    return df[[c for c in df.columns if c in named]]
+# Map expectations: one verdict per row (pair expectations: per row of the two columns).
+ROW_WISE_TYPES = frozenset({
+    "expect_column_values_to_not_be_null",
+    "expect_column_values_to_be_null",
+    "expect_column_values_to_be_between",
+    "expect_column_values_to_be_in_set",
+    "expect_column_values_to_not_be_in_set",
+    "expect_column_value_lengths_to_be_between",
+    "expect_column_values_to_match_regex",
+    "expect_column_values_to_not_match_regex",
+    "expect_column_pair_values_to_be_equal",
+    "expect_column_pair_values_a_to_be_greater_than_b",
+})
+# A split of more rows than this (or of more than one Parquet row group) is validated in batches:
+# the row-wise expectations one row group (at most BATCH_ROWS rows) at a time, the others on the
+# whole split's frame of only the columns they name. So the GX worker holds one row group of
+# texts as Python strings, not a whole split's (2.6 GB at 1 GB of source, measured).
+BATCH_ROWS = 100_000
+
+
+@dataclass
+class _Merged:
+    """The result of one row-wise expectation over a split's batches, shaped like GX's result
+    for what `_failure` reads (success, result, exception_info)."""
+
+    success: bool = True
+    result: dict[str, Any] = field(default_factory=lambda: {"element_count": 0, "unexpected_count": 0, "partial_unexpected_list": []})
+    exception_info: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, r: Any) -> None:
+        if self.exception_info:  # the first error is the outcome, as on a whole split
+            return
+        if _exception(r):
+            self.success, self.exception_info = False, r.exception_info
+            return
+        self.success = self.success and bool(r.success)
+        part = r.result or {}
+        self.result["element_count"] += int(part.get("element_count") or 0)
+        self.result["unexpected_count"] += int(part.get("unexpected_count") or 0)
+        examples = self.result["partial_unexpected_list"]
+        examples += (part.get("partial_unexpected_list") or [])[: MAX_EXAMPLES - len(examples)]
+
+
+def _row_batches(path: Path, columns: Collection[str], max_rows: int) -> Iterator[pa.Table]:
+    """The file's rows, a row group (at most max_rows rows) at a time, each batch led by the row
+    before it (the first by none): a derived column may read a row's predecessor."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    names = [c for c in pf.schema_arrow.names if c in columns]
+    previous = None
+    for g in range(pf.num_row_groups):
+        group = pf.read_row_group(g, columns=names)
+        for lo in range(0, group.num_rows, max_rows):
+            rows = group.slice(lo, max_rows)
+            yield rows if previous is None else pa.concat_tables([previous, rows])
+            previous = rows.slice(rows.num_rows - 1)
 
 
 def run_suites(
@@ -326,10 +404,13 @@ def run_suites(
     configs: Iterable[str] = paths.CONFIGS,
 ) -> list[SuiteResult]:
     """Run each config's suite on every split of out_dir (reading only the columns it needs);
-    optionally build Data Docs in docs_dir."""
-    from .write import read_split
+    optionally build Data Docs in docs_dir.
 
+    A split of one row group (at most BATCH_ROWS rows) is one GX run. A larger one is validated
+    in batches (see BATCH_ROWS), with the same results. Data Docs show one validation result per
+    suite, so with docs_dir every split is one run on its whole frame."""
     import great_expectations as gx
+    import pyarrow.parquet as pq
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     ctx = gx.get_context(mode="ephemeral")
@@ -351,49 +432,116 @@ def run_suites(
         asset = source.add_dataframe_asset(config)
         for split in paths.splits_of(config):
             name = f"{config}.{split}"
-            df = _frame(read_split(out_dir, config, split, frame_inputs(spec)), spec)
-            env = {**env0, "rows": len(df)}
+            path = out_dir / paths.parquet_relpath(config, split)
+            meta = pq.ParquetFile(path).metadata
+            env = {**env0, "rows": meta.num_rows}
             if expected_sizes is not None and split in expected_sizes.get(config, {}):
                 env["expected_rows"] = int(expected_sizes[config][split])
-            expectations = []
-            by_check: dict[str, tuple[ExpectationSpec, dict[str, Any]]] = {}
-            skipped: list[str] = []
-            for e in spec.expectations:
-                try:
-                    kwargs = resolve(e.kwargs, env)
-                except _Missing as missing:
-                    if missing.name not in OPTIONAL_REFS:
-                        raise SuiteFileError(f"{config}.yaml: {e.check}: unknown reference ${{{missing.name}}}") from None
-                    if expected_sizes is None:
-                        skipped.append(f"{e.check}: {OPTIONAL_REFS[missing.name]}")
-                    else:
-                        skipped.append(f"{name}.{e.check}: {NOT_RECORDED}")
-                    continue
-                cls = getattr(gx.expectations, class_name(e.type), None)
-                if cls is None:
-                    raise SuiteFileError(f"{config}.yaml: {e.check}: GX has no expectation {e.type}")
-                if isinstance(kwargs.get("row_condition"), dict):
-                    kwargs["row_condition"] = _row_condition(kwargs["row_condition"], f"{config}.yaml: {e.check}")
-                try:
-                    expectations.append(cls(**kwargs, meta={"check": e.check}))
-                except (TypeError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
-                    raise SuiteFileError(f"{config}.yaml: {e.check}: bad kwargs for {e.type}: {exc}") from None
-                by_check[e.check] = (e, kwargs)
-            suite = ctx.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+            kwargs_of, skipped = _resolved(spec, env, name, expected_sizes is not None)
             batch = asset.add_batch_definition_whole_dataframe(split)
-            run = gx.ValidationDefinition(name=name, data=batch, suite=suite).run(
-                batch_parameters={"dataframe": df},
-                # BASIC: counts and a few values; SUMMARY with row ids costs ~40% more run time
-                result_format={"result_format": "BASIC", "partial_unexpected_count": MAX_EXAMPLES},
-            )
-            failures = []
-            for r in run.results:
-                check = r.expectation_config.meta["check"]
-                if not r.success:
-                    failures.append(_failure(f"{name}.{check}", *by_check[check], r))
-            order = list(by_check)
-            failures.sort(key=lambda f: order.index(f.check.rsplit(".", 1)[1]))
-            results.append(SuiteResult(name, [f"{name}.{c}" for c in by_check], failures, skipped))
+            run = _Runner(gx, ctx, batch, spec, kwargs_of)
+            checks = list(kwargs_of)
+            if docs_dir is not None:
+                outcome = run.saved(name, checks, _whole_frame(path, spec, checks))
+            elif meta.num_row_groups <= 1 and meta.num_rows <= BATCH_ROWS:
+                outcome = run(checks, _whole_frame(path, spec, checks))
+            else:
+                outcome = _run_in_batches(run, path, spec, checks)
+            by_check = {e.check: e for e in spec.expectations}
+            failures = [
+                _failure(f"{name}.{check}", by_check[check], kwargs_of[check], outcome[check])
+                for check in checks if not outcome[check].success
+            ]
+            results.append(SuiteResult(name, [f"{name}.{c}" for c in checks], failures, skipped))
     if docs_dir is not None:
         ctx.build_data_docs(site_names=[DOCS_SITE])
     return results
+
+
+def _resolved(spec: SuiteSpec, env: Mapping[str, Any], name: str, sizes_given: bool) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """{check: kwargs with references resolved} of the expectations that run, in file order, and
+    the skipped ones with why."""
+    kwargs_of: dict[str, dict[str, Any]] = {}
+    skipped: list[str] = []
+    for e in spec.expectations:
+        try:
+            kwargs_of[e.check] = resolve(e.kwargs, env)
+        except _Missing as missing:
+            if missing.name not in OPTIONAL_REFS:
+                raise SuiteFileError(f"{spec.config}.yaml: {e.check}: unknown reference ${{{missing.name}}}") from None
+            skipped.append(f"{name}.{e.check}: {NOT_RECORDED}" if sizes_given else f"{e.check}: {OPTIONAL_REFS[missing.name]}")
+    return kwargs_of, skipped
+
+
+def _whole_frame(path: Path, spec: SuiteSpec, checks: Collection[str]) -> pd.DataFrame:
+    """The split's frame of every column these checks name (at least one column, so the frame
+    has the split's rows even when only the row count is expected)."""
+    import pyarrow.parquet as pq
+
+    named = set().union(*(expectation_columns(e) for e in spec.expectations if e.check in checks))
+    names = pq.read_schema(path).names
+    wanted = frame_inputs(spec, named) or set(names[:1])
+    table = pq.read_table(path, columns=[c for c in names if c in wanted])
+    return _frame(table, spec, named or set(names[:1]))
+
+
+def _run_in_batches(run: _Runner, path: Path, spec: SuiteSpec, checks: list[str]) -> dict[str, Any]:
+    """The outcome of each check over the whole split: the others on the split's frame of their
+    columns, the row-wise ones batch by batch, merged (_Merged)."""
+    specs = [e for e in spec.expectations if e.check in checks]
+    whole = [e.check for e in specs if not row_wise(e)]
+    rowwise = [e.check for e in specs if row_wise(e)]
+    outcome: dict[str, Any] = run(whole, _whole_frame(path, spec, whole)) if whole else {}
+    merged = {check: _Merged() for check in rowwise}
+    if rowwise:
+        named = set().union(*(expectation_columns(e) for e in specs if e.check in rowwise))
+        first = True
+        for rows in _row_batches(path, frame_inputs(spec, named), BATCH_ROWS):
+            df = _frame(rows, spec, named)
+            for check, r in run(rowwise, df if first else df.iloc[1:]).items():  # drop the row before the batch
+                merged[check].add(r)
+            first = False
+    return {**outcome, **merged}
+
+
+class _Runner:
+    """Builds a GX suite of some of a split's checks and runs it on a frame."""
+
+    def __init__(self, gx: Any, ctx: Any, batch: Any, spec: SuiteSpec, kwargs_of: Mapping[str, dict[str, Any]]) -> None:
+        self.gx, self.ctx, self.batch, self.spec, self.kwargs_of = gx, ctx, batch, spec, kwargs_of
+
+    def _suite(self, name: str, checks: Iterable[str]) -> Any:
+        expectations = []
+        for e in self.spec.expectations:
+            if e.check not in checks:
+                continue
+            where = f"{self.spec.config}.yaml: {e.check}"
+            cls = getattr(self.gx.expectations, class_name(e.type), None)
+            if cls is None:
+                raise SuiteFileError(f"{where}: GX has no expectation {e.type}")
+            kwargs = dict(self.kwargs_of[e.check])
+            if isinstance(kwargs.get("row_condition"), dict):
+                kwargs["row_condition"] = _row_condition(kwargs["row_condition"], where)
+            try:
+                expectations.append(cls(**kwargs, meta={"check": e.check}))
+            except (TypeError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+                raise SuiteFileError(f"{where}: bad kwargs for {e.type}: {exc}") from None
+        return self.gx.ExpectationSuite(name=name, expectations=expectations)
+
+    def __call__(self, checks: list[str], df: pd.DataFrame) -> dict[str, Any]:
+        """{check: GX result} of these checks on the frame (nothing is stored)."""
+        suite = self._suite(self.spec.config, checks)
+        run = self.batch.get_batch(batch_parameters={"dataframe": df}).validate(suite, result_format=RESULT_FORMAT)
+        return {r.expectation_config.meta["check"]: r for r in run.results}
+
+    def saved(self, name: str, checks: list[str], df: pd.DataFrame) -> dict[str, Any]:
+        """The same, through a stored suite and validation definition: what Data Docs render."""
+        suite = self.ctx.suites.add(self._suite(name, checks))
+        run = self.gx.ValidationDefinition(name=name, data=self.batch, suite=suite).run(
+            batch_parameters={"dataframe": df}, result_format=RESULT_FORMAT
+        )
+        return {r.expectation_config.meta["check"]: r for r in run.results}
+
+
+# BASIC: counts and a few values; SUMMARY with row ids costs ~40% more run time
+RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": MAX_EXAMPLES}

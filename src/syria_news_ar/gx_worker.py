@@ -1,6 +1,6 @@
 """The build's Great Expectations suites in a worker process (worker.py), on the second core.
 
-Importing GX takes ~2.75 s and its suites ~12 s on the 100 MB benchmark input, all single-threaded. The
+Importing GX takes ~2.2 s and its suites ~11 s on the 100 MB benchmark input, all single-threaded. The
 worker is started first thing in the build and imports GX while this process ingests, segments,
 deduplicates and writes; it then reads the written Parquet itself and runs the suites while this
 process runs the plain checks. Closing it stops it wherever it is, so a bad input or Ctrl-C never
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def _warm_up() -> None:
     """Everything run_suites imports, so the import overlaps the build's first steps."""
-    import great_expectations  # noqa: F401  (~2.75 s: scipy, altair, pandas)
+    import great_expectations  # noqa: F401  (~2.2 s: scipy, altair, pandas)
     import pandas  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
