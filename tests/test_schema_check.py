@@ -7,7 +7,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from syria_news_ar import paths, schema
-from syria_news_ar.schema_check import violations
+from syria_news_ar.schema_check import Violations, violations
 
 
 def seed_records(seed_build, config: str) -> list[dict]:
@@ -56,3 +56,20 @@ def test_missing_and_extra_columns(seed_build) -> None:
     found = violations("sentences", damaged)
     assert "required properties missing: ['position']" in found
     assert "additional properties not allowed: ['extra']" in found
+
+
+def test_row_groups_add_up_to_the_whole_table(seed_build) -> None:
+    """validate reads a file a row group at a time: the counts add up and the examples are the
+    file's first offenders, whatever the groups (offenders in several groups, more than shown)."""
+    records = seed_records(seed_build, "paragraphs")
+    for row in (3, 9, 10, 40, 41, 77):
+        records[row]["n_chars"] = 0
+    records[50]["kind"] = "title"
+    table = pa.Table.from_pylist(records, schema=schema.arrow_schema("paragraphs")).drop_columns(["cleaning"])
+    whole = violations("paragraphs", table)
+    assert len(whole) == 3 and "n_chars: 6 records" in whole[2]
+    for rows in (5, 7, 40):
+        found = Violations("paragraphs")
+        for lo in range(0, table.num_rows, rows):
+            found.add(table.slice(lo, rows))
+        assert found.messages() == whole

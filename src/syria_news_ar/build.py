@@ -6,7 +6,6 @@ its ~2.75 s import of GX, the longest path of a small build, begins as early as 
 """
 from __future__ import annotations
 
-import ctypes
 import shutil
 import tempfile
 import time
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from . import paths
 from .errors import ValidationFailed
 from .gx_worker import SuiteWorker
+from .memory import release_memory
 from .params import Params
 from .progress import announce
 
@@ -97,19 +97,6 @@ class StepClock:
 
     def total(self) -> dict[str, float]:
         return {**self.timings, "total": round(time.perf_counter() - self.start, 3)}
-
-
-def release_memory() -> None:
-    """Hand freed heap pages back to the OS (glibc and Arrow's allocator keep them otherwise): the
-    build's steps free hundreds of MB of Python objects and Arrow buffers, and a step's peak
-    should not sit on top of what the step before it freed."""
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
 
 
 def validate_in_parallel(

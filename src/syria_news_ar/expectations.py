@@ -33,6 +33,7 @@ import yaml
 from . import paths
 from .clean import FORBIDDEN_IN_CLEAN
 from .errors import SyriaNewsError
+from .memory import release_memory
 from .letters import ARABIC_LETTER_CLASS, arabic_letter_table, count_per_text, letter_table
 from .params import Params
 
@@ -453,6 +454,8 @@ def run_suites(
                 for check in checks if not outcome[check].success
             ]
             results.append(SuiteResult(name, [f"{name}.{c}" for c in checks], failures, skipped))
+            del outcome
+            release_memory()  # the split's frames
     if docs_dir is not None:
         ctx.build_data_docs(site_names=[DOCS_SITE])
     return results

@@ -72,33 +72,66 @@ def _array_violations(arr: pa.Array, spec: dict[str, Any]) -> pa.Array:
     return bad
 
 
+class Violations:
+    """The violations of a config's JSON Schema found in a file read one row group at a time:
+    the same messages as one look at the whole file (counts add up; the first examples are the
+    file's first offenders)."""
+
+    def __init__(self, config: str) -> None:
+        self.config = config
+        self.doc = schema.load(config)
+        self.expected = schema.arrow_schema(config)
+        self.structural: list[str] = []  # missing and extra columns (the same for every row group)
+        self.type_errors: dict[str, str] = {}
+        self.counts: dict[str, int] = {}
+        self.shown: dict[str, list[Any]] = {}
+        self.key = ""
+        self.seen_columns = False
+
+    def add(self, table: pa.Table) -> None:
+        props = self.doc["properties"]
+        names = set(table.column_names)
+        if not self.seen_columns:
+            self.seen_columns = True
+            self.key = "id" if "id" in names else "line_number"
+            missing = [p for p in self.doc.get("required", []) if p not in names]
+            extra = sorted(names - set(props)) if self.doc.get("additionalProperties") is False else []
+            if missing:
+                self.structural.append(f"required properties missing: {missing}")
+            if extra:
+                self.structural.append(f"additional properties not allowed: {extra}")
+            for name in props:
+                if name in names and table.schema.field(name).type != self.expected.field(name).type:
+                    self.type_errors[name] = f"{name}: type {table.schema.field(name).type}, expected {self.expected.field(name).type}"
+        for name, spec in props.items():
+            if name not in names or table.schema.field(name).type != self.expected.field(name).type:
+                continue
+            col = table[name].combine_chunks() if table.num_rows else pa.array([], type=self.expected.field(name).type)
+            t, nullable = _types(spec)
+            bad = _array_violations(col, spec) if t == "array" else _bad_values(col, spec)
+            if not nullable:
+                bad = pc.or_(bad, pc.is_null(col))
+            rows = np.flatnonzero(bad.to_numpy(zero_copy_only=False))
+            if len(rows):
+                self.counts[name] = self.counts.get(name, 0) + len(rows)
+                shown = self.shown.setdefault(name, [])
+                if len(shown) < MAX_SHOWN:
+                    shown += table[self.key].take(pa.array(rows[: MAX_SHOWN - len(shown)])).to_pylist()
+
+    def messages(self) -> list[str]:
+        """Readable violations ([] when none): missing and extra columns, then by property."""
+        out = list(self.structural)
+        for name, spec in self.doc["properties"].items():
+            if name in self.type_errors:
+                out.append(self.type_errors[name])
+            elif name in self.counts:
+                keywords = sorted(k for k in spec if k != "description")
+                out.append(f"{name}: {self.counts[name]} records break {keywords} (e.g. {self.key} {self.shown[name]})")
+        return out
+
+
 def violations(config: str, table: pa.Table) -> list[str]:
     """Readable violations of the config's JSON Schema by any record of `table` ([] when none)."""
-    doc = schema.load(config)
-    props = doc["properties"]
-    out: list[str] = []
-    names = set(table.column_names)
-    missing = [p for p in doc.get("required", []) if p not in names]
-    extra = sorted(names - set(props)) if doc.get("additionalProperties") is False else []
-    if missing:
-        out.append(f"required properties missing: {missing}")
-    if extra:
-        out.append(f"additional properties not allowed: {extra}")
-    expected = schema.arrow_schema(config)
-    for name, spec in props.items():
-        if name not in names:
-            continue
-        col = table[name].combine_chunks() if table.num_rows else pa.array([], type=expected.field(name).type)
-        if col.type != expected.field(name).type:
-            out.append(f"{name}: type {col.type}, expected {expected.field(name).type}")
-            continue
-        t, nullable = _types(spec)
-        bad = _array_violations(col, spec) if t == "array" else _bad_values(col, spec)
-        if not nullable:
-            bad = pc.or_(bad, pc.is_null(col))
-        rows = np.flatnonzero(bad.to_numpy(zero_copy_only=False))
-        if len(rows):
-            key = "id" if "id" in names else "line_number"
-            shown = table[key].take(pa.array(rows[:MAX_SHOWN])).to_pylist()
-            out.append(f"{name}: {len(rows)} records break {sorted(k for k in spec if k != 'description')} (e.g. {key} {shown})")
-    return out
+    found = Violations(config)
+    found.add(table)
+    return found.messages()

@@ -33,7 +33,8 @@ from .clean import FORBIDDEN_IN_CLEAN, normalized_keys
 from .errors import BadInputError
 from .expectations import MAX_EXAMPLES, Failure, SuiteResult, json_safe
 from .ingest import iter_raw_lines
-from .schema_check import violations
+from .memory import release_memory
+from .schema_check import Violations
 from .write import read_split
 
 NO_SOURCE = "not checked: no source given (--source)"
@@ -142,23 +143,15 @@ def load_tables(out_dir: Path, columns: Mapping[str, Collection[str]]) -> Tables
     return {config: _read_config(out_dir, config, cols) for config, cols in columns.items()}
 
 
-class ConfigsOnDemand(Mapping[str, dict[str, pa.Table]]):
-    """config -> its split tables, read each time they are asked for and not kept: a check that
-    goes config by config (the schema check) holds one config's files at a time."""
+def _row_groups(path: Path) -> Iterator[pa.Table]:
+    """A Parquet file a row group at a time (an empty table when it has none)."""
+    import pyarrow.parquet as pq
 
-    def __init__(self, out_dir: Path) -> None:
-        self.out_dir = out_dir
-
-    def __getitem__(self, config: str) -> dict[str, pa.Table]:
-        if config not in paths.CONFIGS:
-            raise KeyError(config)
-        return _read_config(self.out_dir, config)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(paths.CONFIGS)
-
-    def __len__(self) -> int:
-        return len(paths.CONFIGS)
+    pf = pq.ParquetFile(path)
+    if pf.num_row_groups == 0:
+        yield pf.schema_arrow.empty_table()
+    for g in range(pf.num_row_groups):
+        yield pf.read_row_group(g)
 
 
 def _col(table: pa.Table, name: str) -> pa.ChunkedArray:
@@ -243,29 +236,38 @@ def _by_id(ids: list[Any], values: Iterable[Any]) -> dict[Any, Any]:
     return dict(zip(ids, values))
 
 
-def _sample(table: pa.Table, step: int) -> Iterator[dict[str, Any]]:
-    """Records 0, step, 2*step, ... as dicts, a batch at a time: only these become Python rows."""
-    indices = np.arange(0, table.num_rows, step)
+def _sample(table: pa.Table, step: int, start: int = 0) -> Iterator[dict[str, Any]]:
+    """Records start, start + step, ... as dicts, a batch at a time: only these become Python rows."""
+    indices = np.arange(start, table.num_rows, step)
     for lo in range(0, len(indices), 1_000):  # a thousand documents: ~20 MB of text
         yield from table.take(pa.array(indices[lo : lo + 1_000])).to_pylist()
 
 
-def check_schemas(report: Report, tables: Tables, params: params_mod.ValidateParams) -> None:
+def check_schemas(report: Report, out_dir: Path, params: params_mod.ValidateParams) -> None:
     """Every record column-wise (schema_check), and the reference validator on every record of a
-    small config or an evenly spaced sample of a large one (same constraints, two implementations)."""
-    for config, splits in tables.items():
-        bad: list[str] = []
-        for split, table in splits.items():
-            bad += [f"{split} {v}" for v in violations(config, table)]
+    small config or an evenly spaced sample of a large one (same constraints, two implementations).
+    Files are read a row group at a time, so this holds one row group of one file."""
+    import pyarrow.parquet as pq
+
+    for config in paths.CONFIGS:
+        files = {split: out_dir / paths.parquet_relpath(config, split) for split in paths.splits_of(config)}
         validator = Draft202012Validator(schema.load(config))
-        total = sum(t.num_rows for t in splits.values())
+        total = sum(pq.ParquetFile(path).metadata.num_rows for path in files.values())
         step = 1 if total <= params.jsonschema_all_records_up_to else max(1, total // params.jsonschema_sample_records)
-        for split, table in splits.items():
-            for r in _sample(table, step):
-                for err in validator.iter_errors(r):
-                    path = "/".join(map(str, err.absolute_path))
-                    bad.append(f"{split} id={r.get('id', r.get('line_number'))} {path}: {err.message[:80]}")
-        report.check(f"schema.{config}", bad, "records break the JSON Schema")
+        bad: list[str] = []
+        sampled: list[str] = []
+        for split, path in files.items():
+            found = Violations(config)
+            first = 0  # the split's row number of the group's first row
+            for table in _row_groups(path):
+                found.add(table)
+                for r in _sample(table, step, -first % step):
+                    for err in validator.iter_errors(r):
+                        where = "/".join(map(str, err.absolute_path))
+                        sampled.append(f"{split} id={r.get('id', r.get('line_number'))} {where}: {err.message[:80]}")
+                first += table.num_rows
+            bad += [f"{split} {v}" for v in found.messages()]
+        report.check(f"schema.{config}", bad + sampled, "records break the JSON Schema")
 
 
 def check_ids_and_references(report: Report, tables: Tables) -> None:
@@ -603,9 +605,11 @@ def validate(
     t0 = time.perf_counter()
     report = Report()
     params = params or params_mod.load()  # the working directory's, else the checkout's
-    _guarded(report, check_schemas, ConfigsOnDemand(out_dir), params.validate)
+    _guarded(report, check_schemas, out_dir, params.validate)
     for check in CHECKS:
+        release_memory()  # the last check's columns
         _guarded(report, check, load_tables(out_dir, CHECK_COLUMNS[check]))
+    release_memory()
     _guarded(report, check_ledger, load_tables(out_dir, CHECK_COLUMNS[check_ledger]), source)
     t1 = time.perf_counter()
     report.timings_s["checks"] = round(t1 - t0, 3)
