@@ -459,7 +459,7 @@ def test_keys_in_two_splits_equal_the_reference(texts) -> None:
     from collections import defaultdict
 
     from syria_news_ar.clean import normalized_key
-    from syria_news_ar.validate import keys_in_two_splits
+    from syria_news_ar.validate import SplitTexts, keys_in_two_splits
 
     configs = ("paragraphs", "sentences", "documents")
     splits_of_key: dict[str, set[str]] = defaultdict(set)
@@ -468,7 +468,8 @@ def test_keys_in_two_splits_equal_the_reference(texts) -> None:
             for text in texts[config][split]:
                 splits_of_key[normalized_key(text)].add(split)
     tables = {c: {s: pa.table({"text": pa.array(texts[c][s], pa.string())}) for s in paths.SPLITS} for c in configs}
-    assert keys_in_two_splits(tables) == [k for k, s in splits_of_key.items() if len(s) > 1]
+    streamed = {c: {s: SplitTexts(t.num_rows, lambda t=t: [t.slice(0, 2), t.slice(2)]) for s, t in splits.items()} for c, splits in tables.items()}
+    assert keys_in_two_splits(streamed) == [k for k, s in splits_of_key.items() if len(s) > 1]
 
 
 @settings(max_examples=200, deadline=None)

@@ -143,15 +143,44 @@ def load_tables(out_dir: Path, columns: Mapping[str, Collection[str]]) -> Tables
     return {config: _read_config(out_dir, config, cols) for config, cols in columns.items()}
 
 
-def _row_groups(path: Path) -> Iterator[pa.Table]:
-    """A Parquet file a row group at a time (an empty table when it has none)."""
+def _row_groups(path: Path, columns: Collection[str] | None = None) -> Iterator[pa.Table]:
+    """A Parquet file a row group at a time, with only those of `columns` it has (an empty table
+    when it has no row group)."""
     import pyarrow.parquet as pq
 
     pf = pq.ParquetFile(path)
+    names = None if columns is None else [c for c in pf.schema_arrow.names if c in columns]
     if pf.num_row_groups == 0:
-        yield pf.schema_arrow.empty_table()
+        yield pf.schema_arrow.empty_table().select(names or pf.schema_arrow.names)
     for g in range(pf.num_row_groups):
-        yield pf.read_row_group(g)
+        yield pf.read_row_group(g, columns=names)
+
+
+@dataclass(frozen=True)
+class SplitTexts:
+    """A split's rows a row group at a time, with the text columns a check streams instead of
+    holding (`read()`), and its row count."""
+
+    rows: int
+    read: Callable[[], Iterable[pa.Table]]
+
+    @classmethod
+    def of_file(cls, out_dir: Path, config: str, split: str, columns: Collection[str]) -> SplitTexts:
+        import pyarrow.parquet as pq
+
+        path = out_dir / paths.parquet_relpath(config, split)
+        return cls(pq.ParquetFile(path).metadata.num_rows, lambda: _row_groups(path, columns))
+
+
+def split_texts(out_dir: Path, columns: Mapping[str, Collection[str]]) -> dict[str, dict[str, SplitTexts]]:
+    """config -> split -> SplitTexts of those columns."""
+    return {c: {s: SplitTexts.of_file(out_dir, c, s, cols) for s in paths.splits_of(c)} for c, cols in columns.items()}
+
+
+def _streamed(splits: Iterable[SplitTexts]) -> Iterator[pa.Table]:
+    """Every row group of these splits, in order."""
+    for split in splits:
+        yield from split.read()
 
 
 def _col(table: pa.Table, name: str) -> pa.ChunkedArray:
@@ -426,24 +455,28 @@ def _cover_bad(texts: ParagraphTexts, rec: np.ndarray, g: np.ndarray, pos: np.nd
     return bad
 
 
-def _offsets_wrong(texts: ParagraphTexts, owners: np.ndarray, order: np.ndarray, start: np.ndarray, end: np.ndarray, sents: Splits) -> list[int]:
-    """Sentences (rows, in `order`) whose span of their paragraph's text is not their text;
-    their texts are fetched a slice of this order at a time."""
-    wrong = []
-    for lo in range(0, len(order), TAKE_ROWS):
-        part = slice(lo, lo + TAKE_ROWS)
-        text_of = texts.fetch(owners[part])
-        rows = zip(order[part].tolist(), owners[part].tolist(), start[part].tolist(), end[part].tolist(), _at(sents, "text", order[part]))
-        wrong += [s for s, r, a, b, text in rows if text_of[r][a:b] != text]
-    return wrong
+def _offsets_wrong(texts: ParagraphTexts, owner: np.ndarray, start: np.ndarray, end: np.ndarray, sentence_texts: Iterable[pa.Table]) -> np.ndarray:
+    """Rows of sentences (of a paragraph: owner >= 0, its record) whose span of their paragraph's
+    text is not their text. Sentence texts are streamed in file order, a batch at a time, each
+    batch fetching the texts of the paragraphs it cuts from."""
+    wrong: list[int] = []
+    row = 0
+    for (batch,) in _batches(sentence_texts, "text"):
+        part = slice(row, row + len(batch))
+        owners = owner[part]
+        text_of = texts.fetch(owners[owners >= 0])
+        spans = zip(owners.tolist(), start[part].tolist(), end[part].tolist(), batch)
+        wrong += [row + k for k, (r, a, b, text) in enumerate(spans) if r >= 0 and text_of[r][a:b] != text]
+        row += len(batch)
+    return np.asarray(wrong, dtype=np.int64)
 
 
 def _sentence_offsets_and_cover(
-    record: dict[Any, int], texts: ParagraphTexts, n_sentences: list[Any], sents: Splits
+    record: dict[Any, int], texts: ParagraphTexts, n_sentences: list[Any], sents: Splits, sentence_texts: Iterable[pa.Table]
 ) -> tuple[list[Any], list[Any]]:
     """sentences.offsets and sentences.cover offenders: paragraphs in first-seen id order (a repeated
     id is its last record: `record` maps an id to it), each with its sentences ordered by position
-    (stable)."""
+    (stable); offending sentences in that order."""
     rank = {p: k for k, p in enumerate(record)}
     rec = np.fromiter(record.values(), dtype=np.int64, count=len(record))
     group = np.fromiter((rank.get(p, -1) for (p,) in _rows(sents, "paragraph_id")), dtype=np.int64)
@@ -451,32 +484,41 @@ def _sentence_offsets_and_cover(
     order = np.lexsort((position, group))  # stable: ties keep record order
     order = order[group[order] >= 0]  # a sentence of no paragraph is refs.sentence_paragraph's
     g, pos = group[order], position[order]
-    start, end = _ints(sents, "char_start")[order], _ints(sents, "char_end")[order]
-    cover_bad = _cover_bad(texts, rec, g, pos, start, end)
-    bad_offsets = _at(sents, "id", _offsets_wrong(texts, rec[g], order, start, end, sents))
+    start, end = _ints(sents, "char_start"), _ints(sents, "char_end")
+    cover_bad = _cover_bad(texts, rec, g, pos, start[order], end[order])
+    owner = np.full(len(group), -1, dtype=np.int64)
+    owner[group >= 0] = rec[group[group >= 0]]
+    wrong = _offsets_wrong(texts, owner, start, end, sentence_texts)
+    place = np.empty(len(group), dtype=np.int64)
+    place[order] = np.arange(len(order))
+    bad_offsets = _at(sents, "id", wrong[np.argsort(place[wrong], kind="stable")])
     counts = np.bincount(g, minlength=len(rec)).tolist()
     bad_cover = [p for (p, r), n, bad in zip(record.items(), counts, cover_bad.tolist()) if bad or n != n_sentences[r]]
     return bad_offsets, bad_cover
 
 
-def check_texts(report: Report, tables: Tables) -> None:
+def check_texts(report: Report, tables: Tables, streamed: Mapping[str, Mapping[str, SplitTexts]]) -> None:
+    """Clean texts, sentence offsets and cover, document texts. The paragraph texts are held
+    (sentences are cut from them, documents joined of them); sentence and document texts are
+    streamed from the files a row group at a time."""
     for config in ("paragraphs", "sentences", "documents"):
-        splits = tables[config].values()
-        bad = np.concatenate([dirty_texts(texts) for (texts,) in _batches(splits, "text")] or [np.zeros(0, dtype=bool)])
+        held = config == "paragraphs"
+        bad = [dirty_texts(texts) for (texts,) in _batches(tables[config].values() if held else _streamed(streamed[config].values()), "text")]
         report.check(
             f"clean_text.{config}",
-            _at(splits, "id", np.flatnonzero(bad)),
+            _at(tables[config].values(), "id", np.flatnonzero(np.concatenate(bad or [np.zeros(0, dtype=bool)]))),
             "texts hold a removed/mapped character, a double space or an edge space",
         )
     pars = tables["paragraphs"].values()
     record, texts = _by_id(_column(pars, "id"), itertools.count()), ParagraphTexts(pars)
-    bad_offsets, bad_cover = _sentence_offsets_and_cover(record, texts, _column(pars, "n_sentences"), tables["sentences"].values())
+    sents = tables["sentences"].values()
+    sentence_texts = _streamed(streamed["sentences"].values())
+    bad_offsets, bad_cover = _sentence_offsets_and_cover(record, texts, _column(pars, "n_sentences"), sents, sentence_texts)
     report.check("sentences.offsets", bad_offsets, "sentences whose offsets do not give their text")
     report.check("sentences.cover", bad_cover, "paragraphs whose sentences do not cover them (or n_sentences/positions disagree)")
-    docs = tables["documents"].values()
     report.check(
         "documents.text",
-        _at(docs, "id", _documents_not_joined(docs, record, texts)),
+        _at(tables["documents"].values(), "id", _documents_not_joined(_streamed(streamed["documents"].values()), record, texts)),
         "document texts differ from their paragraphs joined by newlines",
     )
 
@@ -493,24 +535,24 @@ def _documents_not_joined(docs: Splits, record: dict[Any, int], texts: Paragraph
             row += 1
 
 
-def _normalized_keys(table: pa.Table) -> Iterator[str]:
+def _normalized_keys(split: SplitTexts) -> Iterator[str]:
     """The normalized key of every text, a batch of texts at a time (a document's key is long)."""
-    for (texts,) in _batches([table], "text"):
+    for (texts,) in _batches(split.read(), "text"):
         yield from normalized_keys([t or "" for t in texts])
 
 
-def keys_in_two_splits(tables: Tables) -> list[str]:
+def keys_in_two_splits(texts: Mapping[str, Mapping[str, SplitTexts]]) -> list[str]:
     """Normalized keys of texts (every config) found in more than one split, in first-seen order
     (configs, splits, rows). A key in two splits is in one outside the largest split, so only
-    the other splits' keys are held; the largest split's are looked up a column at a time."""
-    columns = [(config, split) for config in ("paragraphs", "sentences", "documents") for split in tables[config]]
+    the other splits' keys are held; the texts are streamed, the largest split's last."""
+    columns = [(config, split) for config in ("paragraphs", "sentences", "documents") for split in texts[config]]
     rows: Counter[str] = Counter()
     for config, split in columns:
-        rows[split] += tables[config][split].num_rows
+        rows[split] += texts[config][split].rows
     largest = max(rows, key=rows.__getitem__)
     seen: dict[str, tuple[tuple[int, int], set[str]]] = {}  # key -> (its first (column, row), its splits)
     for place, (config, split) in sorted(enumerate(columns), key=lambda c: c[1][1] == largest):
-        for row, key in enumerate(_normalized_keys(tables[config][split])):
+        for row, key in enumerate(_normalized_keys(texts[config][split])):
             if key in seen:
                 first, splits = seen[key]
                 seen[key] = (min(first, (place, row)), splits | {split})
@@ -519,8 +561,8 @@ def keys_in_two_splits(tables: Tables) -> list[str]:
     return [k for k, (_, splits) in sorted(seen.items(), key=lambda item: item[1][0]) if len(splits) > 1]
 
 
-def check_leakage(report: Report, tables: Tables) -> None:
-    report.check("leakage.normalized_key", [k[:40] for k in keys_in_two_splits(tables)], "normalized keys appear in two splits")
+def check_leakage(report: Report, tables: Tables, streamed: Mapping[str, Mapping[str, SplitTexts]]) -> None:
+    report.check("leakage.normalized_key", [k[:40] for k in keys_in_two_splits(streamed)], "normalized keys appear in two splits")
     cluster_splits: dict[str, set[str]] = defaultdict(set)
     split_of_par: dict[str, str] = {}
     for split, table in tables["paragraphs"].items():
@@ -548,18 +590,22 @@ CHECK_COLUMNS: dict[Callable[..., None], dict[str, tuple[str, ...]]] = {
     },
     check_texts: {
         "paragraphs": ("id", "text", "n_sentences"),
-        "sentences": ("id", "text", "paragraph_id", "position", "char_start", "char_end"),
-        "documents": ("id", "text", "paragraph_ids"),
+        "sentences": ("id", "paragraph_id", "position", "char_start", "char_end"),
+        "documents": ("id",),
     },
     check_leakage: {
-        "paragraphs": ("id", "text", "near_duplicate_cluster"),
-        "sentences": ("text",),
-        "documents": ("id", "text", "paragraph_ids"),
+        "paragraphs": ("id", "near_duplicate_cluster"),
+        "documents": ("id", "paragraph_ids"),
     },
     check_ledger: {
         "lines": ("line_number", "byte_start", "byte_end", "raw_sha256", "status", "reason", "paragraph_id"),
         "paragraphs": ("id", "source_lines"),
     },
+}
+# The columns a check streams from the files a row group at a time (SplitTexts) instead of holding.
+STREAMED_COLUMNS: dict[Callable[..., None], dict[str, tuple[str, ...]]] = {
+    check_texts: {"sentences": ("text",), "documents": ("text", "paragraph_ids")},
+    check_leakage: {"paragraphs": ("text",), "sentences": ("text",), "documents": ("text",)},
 }
 
 
@@ -608,7 +654,8 @@ def validate(
     _guarded(report, check_schemas, out_dir, params.validate)
     for check in CHECKS:
         release_memory()  # the last check's columns
-        _guarded(report, check, load_tables(out_dir, CHECK_COLUMNS[check]))
+        streamed = (split_texts(out_dir, STREAMED_COLUMNS[check]),) if check in STREAMED_COLUMNS else ()
+        _guarded(report, check, load_tables(out_dir, CHECK_COLUMNS[check]), *streamed)
     release_memory()
     _guarded(report, check_ledger, load_tables(out_dir, CHECK_COLUMNS[check_ledger]), source)
     t1 = time.perf_counter()
