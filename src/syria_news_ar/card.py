@@ -791,14 +791,22 @@ def body(params: Params, metrics: dict[str, dict], stats: DataStats) -> str:  # 
 # --------------------------------------------------------------------------------------------
 
 
-def write_card(out_dir: Path, params: Params, metrics: dict[str, dict]) -> None:
-    """Write README.md, croissant.json, CITATION.cff and the PNG figure into out_dir from the written Parquet + metrics."""
+def card_data(out_dir: Path) -> DataStats:
+    """What the card reads from the written Parquet, with the PNG figure drawn from it: all of
+    the card that does not need the metrics, so the build does it while the GX suites finish."""
+    stats = read_stats(out_dir)
+    write_figure(out_dir / FIGURE, stats.paragraph_words)
+    return stats
+
+
+def write_card(out_dir: Path, params: Params, metrics: dict[str, dict], stats: DataStats | None = None) -> None:
+    """Write README.md, croissant.json, CITATION.cff and the PNG figure into out_dir from the
+    written Parquet + metrics (`stats`: card_data(out_dir) when already done)."""
     out_dir = Path(out_dir)
     # The same card whether metrics come from memory (build) or from metrics/*.json (DVC card stage):
     # normalise to what the JSON files hold (sorted keys, string keys).
     metrics = json.loads(json.dumps(metrics, sort_keys=True, default=str))
-    stats = read_stats(out_dir)
-    write_figure(out_dir / FIGURE, stats.paragraph_words)
+    stats = stats if stats is not None else card_data(out_dir)
     summary = summary_text(params, stats)
     meta = croissant.croissant_metadata(
         out_dir,
