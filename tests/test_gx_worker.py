@@ -109,3 +109,39 @@ def test_close_is_idempotent_and_quick_for_an_unused_worker() -> None:
     worker.close()
     worker.close()
     assert worker_children() == []
+
+
+def test_a_large_source_starts_the_worker_after_deduplication(
+    seed_build, tmp_path: Path, params: Params, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above LATE_START_MIN_BYTES the worker is not running during ingest, segment and
+    deduplicate (their peaks do not carry GX's memory), and the build is the same."""
+    import syria_news_ar.deduplicate as dedup_mod
+    import syria_news_ar.gx_worker as gx_mod
+
+    children_during_dedup: list[list[int]] = []
+    deduplicate = dedup_mod.deduplicate
+
+    def watched(*args, **kwargs):
+        children_during_dedup.append(worker_children())
+        return deduplicate(*args, **kwargs)
+
+    monkeypatch.setattr(gx_mod, "LATE_START_MIN_BYTES", SEED.stat().st_size)
+    monkeypatch.setattr(dedup_mod, "deduplicate", watched)
+    out = tmp_path / "ds"
+    build(SEED, out, params)
+    assert children_during_dedup == [[]]
+    assert worker_children() == []
+    for path in sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file()):
+        assert (out / path).read_bytes() == (seed_build[0] / path).read_bytes(), path
+
+
+def test_an_unstarted_worker_spawns_nothing_and_submit_starts_it(tmp_path: Path, params: Params) -> None:
+    with SuiteWorker(start=False) as idle:
+        assert idle.pid is None and worker_children() == []
+    with SuiteWorker(start=False) as worker:
+        worker.submit_suites(tmp_path / "no-dataset", params, None, ["paragraphs"])
+        assert worker.pid is not None
+        with pytest.raises(FileNotFoundError):
+            worker.result()
+    assert worker_children() == []

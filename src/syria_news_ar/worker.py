@@ -110,21 +110,31 @@ class Worker:
     """One spawned process: optionally imports things now (`warm_up`), then runs one call on
     request. A context manager that always stops it."""
 
-    def __init__(self, name: str, warm_up: Callable[[], None] | None = None) -> None:
+    def __init__(self, name: str, warm_up: Callable[[], None] | None = None, start: bool = True) -> None:
         ctx = multiprocessing.get_context("spawn")
-        self._conn, child = ctx.Pipe()
-        self._process = ctx.Process(target=_serve, args=(child, warm_up), name=name, daemon=True)
+        self._conn, self._child = ctx.Pipe()
+        self._process = ctx.Process(target=_serve, args=(self._child, warm_up), name=name, daemon=True)
+        self._started = self._answered = self._closed = False
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start the process (done at creation unless `start=False`); starting twice is a no-op."""
+        if self._started or self._closed:
+            return
         with _sigint_blocked():
             self._process.start()
-        child.close()  # ours only: the worker's death then reads as EOF, never a hang
-        self._answered = self._closed = False
+        self._started = True
+        self._child.close()  # ours only: the worker's death then reads as EOF, never a hang
 
     @property
     def pid(self) -> int | None:
         return self._process.pid
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> None:
-        """Ask for fn(*args) (a module-level function; arguments and result must pickle)."""
+        """Ask for fn(*args) (a module-level function; arguments and result must pickle); starts
+        the worker if it was not started."""
+        self.start()
         try:
             self._conn.send((fn, args))
         except (BrokenPipeError, ConnectionResetError):
@@ -149,6 +159,9 @@ class Worker:
             return
         self._closed = True
         self._conn.close()
+        if not self._started:
+            self._child.close()
+            return
         if self._answered:
             self._process.join(STOP_TIMEOUT_S)
         if self._process.is_alive():
