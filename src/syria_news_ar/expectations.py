@@ -349,7 +349,8 @@ ROW_WISE_TYPES = frozenset({
 # the row-wise expectations one row group (at most BATCH_ROWS rows) at a time, the others on the
 # whole split's frame of only the columns they name. So the GX worker holds one row group of
 # texts as Python strings, not a whole split's (2.6 GB at 1 GB of source, measured). At that
-# size its peak (1,976 MB) is now the whole-split `id_unique` of 3.84M sentence ids.
+# size its peak is now the sentences suites (1,976 MB): their batches stay near 650 MB, so the
+# whole-split run (`id_unique` over 3.84M ids) is what takes it there.
 BATCH_ROWS = 100_000
 
 
@@ -380,13 +381,11 @@ def _row_batches(path: Path, columns: Collection[str], max_rows: int) -> Iterato
     """The file's rows, a row group (at most max_rows rows) at a time, each batch led by the row
     before it (the first by none): a derived column may read a row's predecessor."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    pf = pq.ParquetFile(path)
-    names = [c for c in pf.schema_arrow.names if c in columns]
+    from .write import read_row_groups
+
     previous = None
-    for g in range(pf.num_row_groups):
-        group = pf.read_row_group(g, columns=names)
+    for group in read_row_groups(path, columns):
         for lo in range(0, group.num_rows, max_rows):
             rows = group.slice(lo, max_rows)
             yield rows if previous is None else pa.concat_tables([previous, rows])

@@ -35,7 +35,8 @@ from .expectations import MAX_EXAMPLES, Failure, SuiteResult, json_safe
 from .ingest import iter_raw_lines
 from .memory import release_memory
 from .schema_check import Violations
-from .write import read_split
+from .records import bounded_slices
+from .write import read_row_groups, read_split
 
 NO_SOURCE = "not checked: no source given (--source)"
 
@@ -143,19 +144,6 @@ def load_tables(out_dir: Path, columns: Mapping[str, Collection[str]]) -> Tables
     return {config: _read_config(out_dir, config, cols) for config, cols in columns.items()}
 
 
-def _row_groups(path: Path, columns: Collection[str] | None = None) -> Iterator[pa.Table]:
-    """A Parquet file a row group at a time, with only those of `columns` it has (an empty table
-    when it has no row group)."""
-    import pyarrow.parquet as pq
-
-    pf = pq.ParquetFile(path)
-    names = None if columns is None else [c for c in pf.schema_arrow.names if c in columns]
-    if pf.num_row_groups == 0:
-        yield pf.schema_arrow.empty_table().select(names or pf.schema_arrow.names)
-    for g in range(pf.num_row_groups):
-        yield pf.read_row_group(g, columns=names)
-
-
 @dataclass(frozen=True)
 class SplitTexts:
     """A split's rows a row group at a time, with the text columns a check streams instead of
@@ -169,7 +157,7 @@ class SplitTexts:
         import pyarrow.parquet as pq
 
         path = out_dir / paths.parquet_relpath(config, split)
-        return cls(pq.ParquetFile(path).metadata.num_rows, lambda: _row_groups(path, columns))
+        return cls(pq.ParquetFile(path).metadata.num_rows, lambda: read_row_groups(path, columns))
 
 
 def split_texts(out_dir: Path, columns: Mapping[str, Collection[str]]) -> dict[str, dict[str, SplitTexts]]:
@@ -228,13 +216,11 @@ def _batches(splits: Splits, *names: str) -> Iterator[list[list[Any]]]:
     """Columns a slice of rows at a time (about BATCH_BYTES of text each), so long texts are in
     Python only a batch at a time."""
     for table in splits:
-        ends = np.cumsum(pc.fill_null(pc.binary_length(_col(table, "text")), 0).to_numpy(zero_copy_only=False))
-        lo = 0
-        while lo < table.num_rows:
-            hi = max(lo + 1, int(np.searchsorted(ends, (ends[lo - 1] if lo else 0) + BATCH_BYTES, side="right")))
-            part = table.slice(lo, hi - lo)
-            yield [_col(part, name).to_pylist() for name in names]
-            lo = hi
+        sizes = pc.fill_null(pc.binary_length(_col(table, "text")), 0).to_numpy(zero_copy_only=False)
+        for lo, hi in bounded_slices(sizes, max(table.num_rows, 1), BATCH_BYTES):
+            if hi > lo:  # an empty table is one empty slice there, and no batch here
+                part = table.slice(lo, hi - lo)
+                yield [_col(part, name).to_pylist() for name in names]
 
 
 def _rows(splits: Splits, *names: str) -> Iterator[tuple[Any, ...]]:
@@ -288,7 +274,7 @@ def check_schemas(report: Report, out_dir: Path, params: params_mod.ValidatePara
         for split, path in files.items():
             found = Violations(config)
             first = 0  # the split's row number of the group's first row
-            for table in _row_groups(path):
+            for table in read_row_groups(path):
                 found.add(table)
                 for r in _sample(table, step, -first % step):
                     for err in validator.iter_errors(r):

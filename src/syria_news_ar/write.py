@@ -6,7 +6,7 @@ import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import numpy as np
@@ -66,6 +66,17 @@ def read_parquet(path: Path) -> pa.Table:
     """A whole file as one chunk per column (a file has one per row group): the steps take rows
     by index, and a take from a chunked column concatenates all of its chunks on every call."""
     return pq.read_table(path).combine_chunks()
+
+
+def read_row_groups(path: Path, columns: Collection[str] | None = None) -> Iterator[pa.Table]:
+    """A Parquet file a row group at a time, with only those of `columns` it has (in the file's
+    order); a file without row groups gives one empty table, so its columns are still seen."""
+    pf = pq.ParquetFile(path)
+    names = pf.schema_arrow.names if columns is None else [c for c in pf.schema_arrow.names if c in columns]
+    if pf.num_row_groups == 0:
+        yield pf.schema_arrow.empty_table().select(names)
+    for g in range(pf.num_row_groups):
+        yield pf.read_row_group(g, columns=names)
 
 
 def read_split(out_dir: Path, config: str, split: str, columns: Collection[str] | None = None) -> pa.Table:
