@@ -20,7 +20,6 @@ from .params import Params
 from .progress import announce
 
 if TYPE_CHECKING:
-    from .card import DataStats
     from .validate import Report
 
 
@@ -38,7 +37,7 @@ def build(source: Path, out_dir: Path, params: Params, metrics_dir: Path | None 
 
 def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, metrics_dir: Path | None) -> dict[str, Any]:
     """Steps 1-6, importing their modules now that the worker is importing GX on the other core."""
-    from .card import write_card
+    from .card import card_data, write_card
     from .deduplicate import deduplicate
     from .ingest import ingest
     from .plots import plot_columns, write_plots
@@ -66,7 +65,11 @@ def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, met
         plot_data = plot_columns(records, doc_split)  # a few ints per paragraph; the records go
         del records  # validate reads the files back
         clock.lap("split_write", f"{split_stats['groups']:,} leakage groups")
-        report, card_stats = validate_in_parallel(worker, tmp, source, params, sizes, clock.timings)
+        report = plain_checks_while_suites_run(worker, tmp, source, params, sizes)
+        t = time.perf_counter()
+        card_stats = card_data(tmp) if report.ok else None  # while GX finishes; a failed check ends the build after it
+        clock.timings["card_data"] = round(time.perf_counter() - t, 3)
+        add_suite_results(worker, report, clock.timings)
         clock.lap("validate", f"{len(report.checked):,} checks, {len(report.failures):,} failed")
         if not report.ok:
             raise ValidationFailed(report.lines())
@@ -102,26 +105,22 @@ class StepClock:
         return {**self.timings, "total": round(time.perf_counter() - self.start, 3)}
 
 
-def validate_in_parallel(
-    worker: SuiteWorker, tmp: Path, source: Path, params: Params, sizes: dict[str, dict[str, int]], timings: dict[str, float]
-) -> tuple[Report, DataStats | None]:
-    """The same report as validate(tmp, source, ...): plain checks here while the worker runs the
-    suites on the written Parquet, then the suites' rows in config order, as validate adds them.
-    The card's reading of the Parquet (card_data, timed apart) is done here too, before waiting
-    for GX."""
-    from .card import card_data
+def plain_checks_while_suites_run(worker: SuiteWorker, tmp: Path, source: Path, params: Params, sizes: dict[str, dict[str, int]]) -> Report:
+    """validate(tmp, source, ...)'s plain checks, here, while the worker runs the GX suites on the
+    written Parquet (their rows are added by add_suite_results)."""
     from .validate import validate
 
     worker.submit_suites(tmp, params, sizes, paths.CONFIGS)
-    report = validate(tmp, source, params=params, expected_sizes=sizes, suites=False)
-    t = time.perf_counter()
-    stats = card_data(tmp) if report.ok else None  # a failed check ends the build after GX
-    timings["card_data"] = round(time.perf_counter() - t, 3)
+    return validate(tmp, source, params=params, expected_sizes=sizes, suites=False)
+
+
+def add_suite_results(worker: SuiteWorker, report: Report, timings: dict[str, float]) -> None:
+    """Wait for the suites and add their rows in config order, as validate does: the report is
+    then the same as validate(tmp, source, ...)'s."""
     t = time.perf_counter()
     for result in worker.result():
         report.add_suite(result)
     timings["gx_wait"] = round(time.perf_counter() - t, 3)
-    return report, stats
 
 
 def write_metrics(metrics_dir: Path, metrics: dict[str, Any]) -> None:
