@@ -1,9 +1,9 @@
 """The build's Great Expectations suites in a worker process (worker.py), on the second core.
 
-Importing GX takes ~1.8 s and its suites ~11 s on the 100 MB benchmark input, all single-threaded. The
-worker is started first thing in a small build (after deduplication in a large one, see
-LATE_START_MIN_BYTES) and imports GX while this process works; it then reads the written Parquet itself and runs the suites while this
-process runs the plain checks. Closing it stops it wherever it is, so a bad input or Ctrl-C never
+Importing GX takes ~1.8 s and its suites ~11 s on the 100 MB benchmark input, all
+single-threaded. The worker is started first thing in a small build (after deduplication in a
+large one, see LATE_START_MIN_BYTES) and imports GX while this process works; it then reads the
+written Parquet itself and runs the suites while this process runs the plain checks. Closing it stops it wherever it is, so a bad input or Ctrl-C never
 waits for GX.
 """
 from __future__ import annotations
@@ -50,7 +50,7 @@ def _run_suites(
 
 # A source at least this large starts the worker only once deduplication is done
 # (`SuiteWorker.for_source`): its import then overlaps splitting and writing (~6 s at 100 MB of
-# source), and the ~240 MB it holds once GX, pandas and scipy are imported are not held while
+# source), and the ~235 MB it holds once GX, pandas and scipy are imported are not held while
 # ingest, segment and deduplicate (each using both cores) peak. A smaller build starts it first
 # thing, as importing GX is then its longest path.
 LATE_START_MIN_BYTES = 16 << 20

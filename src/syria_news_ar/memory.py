@@ -6,8 +6,8 @@ import ctypes
 
 def release_memory() -> None:
     """Return freed pages to the OS (glibc's malloc and Arrow's allocator keep them otherwise): the
-    build's steps, the plain checks and the GX splits each free hundreds of MB of Python objects
-    and Arrow buffers at 100 MB of source, and the next one's peak should not sit on top of them."""
+    build's steps, the plain checks and the GX splits each free the Python objects and Arrow
+    buffers they used, and the next one's peak should not sit on top of them."""
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()

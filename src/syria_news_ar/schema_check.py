@@ -78,7 +78,6 @@ class Violations:
     file's first offenders)."""
 
     def __init__(self, config: str) -> None:
-        self.config = config
         self.doc = schema.load(config)
         self.expected = schema.arrow_schema(config)
         self.structural: list[str] = []  # missing and extra columns (the same for every row group)
