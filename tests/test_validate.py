@@ -335,6 +335,7 @@ def test_suites_in_row_batches_equal_whole_splits(
     batched_splits: list[Path] = []
     in_batches = expectations._run_in_batches
     monkeypatch.setattr(expectations, "BATCH_ROWS", 4 if case.suites == D else 29)  # the seed has 13 documents
+    monkeypatch.setattr(expectations, "BATCH_TEXT_BYTES", 2_000)  # and a few batches cut by their text
     monkeypatch.setattr(expectations, "_run_in_batches", lambda run, path, *a: batched_splits.append(path) or in_batches(run, path, *a))
     batched = run_suites(ds, params, built[1], None, case.suites)
     assert any(r.failures for r in whole)
@@ -347,8 +348,26 @@ def test_row_batches_lead_with_the_row_before(tmp_path: Path) -> None:
     first starts with the last row of the batch before, across row groups too."""
     path = tmp_path / "t.parquet"
     pq.write_table(pa.table({"a": list(range(10)), "b": list("abcdefghij")}), path, row_group_size=4)
-    batches = [t.to_pydict() for t in expectations._row_batches(path, {"a"}, 3)]
+    batches = [t.to_pydict() for t in expectations._row_batches(path, {"a"}, 3, 1 << 20)]
     assert batches == [{"a": [0, 1, 2]}, {"a": [2, 3]}, {"a": [3, 4, 5, 6]}, {"a": [6, 7]}, {"a": [7, 8, 9]}]
+
+
+def test_row_batches_bounded_by_text_bytes(tmp_path: Path) -> None:
+    """A batch closes before the row that would take its text past the byte bound (a batch holds
+    at least one row), and the lead row does not count."""
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"id": list(range(5)), "text": ["ab", "cde", "f", "ghij", "k"]}), path)
+    batches = [t.column("id").to_pylist() for t in expectations._row_batches(path, {"id", "text"}, 100, 5)]
+    assert batches == [[0, 1], [1, 2, 3], [3, 4]]  # texts of 2+3, 1+4 and 1 bytes
+
+
+def test_split_batched_when_its_text_is_larger_than_a_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"id": list(range(3)), "text": ["x" * 100] * 3}), path)
+    meta = pq.ParquetFile(path).metadata
+    assert not expectations._batched(meta)
+    monkeypatch.setattr(expectations, "BATCH_TEXT_BYTES", 200)
+    assert expectations._batched(meta)
 
 
 def test_every_expectation_and_check_has_a_damage_case(built: tuple[Path, dict], params: Params) -> None:

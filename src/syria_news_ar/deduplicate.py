@@ -29,7 +29,7 @@ from .worker import share_work
 DEDUP_SCHEMA = pa.schema(
     [("paragraph_id", pa.string()), ("first_line", pa.int64()), ("near_duplicate_cluster", pa.string())]
 )
-BATCH = 20_000  # paragraphs hashed at once: bounds the shingle buffers (about 100 MB)
+BATCH = 2_000  # paragraphs hashed at once: bounds the shingle buffers
 # From this many distinct paragraphs a worker process hashes the second half (~26 us a
 # paragraph here: 5.1 s for the 100 MB benchmark's 195k; a worker starts in ~0.5 s).
 MINHASH_WORKER_MIN = 30_000

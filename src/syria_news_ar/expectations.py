@@ -8,8 +8,8 @@ and ``"${forbidden_in_clean}"`` are run-time values. A few columns GX cannot com
 list length, a row's predecessor) are derived before validating; each suite file lists the ones
 it uses and this module refuses a file whose list differs from the code's.
 
-A split larger than one row group is validated in batches (`BATCH_ROWS`): the row-wise
-expectations one row group at a time, merged, and the others (unique, min, max, row count) on a
+A split larger than one batch (`BATCH_ROWS`, `BATCH_TEXT_BYTES`) is validated in batches: the
+row-wise expectations a batch at a time, merged, and the others (unique, min, max, row count) on a
 frame of only their columns, so the worker's memory does not grow with the split's texts.
 
 Great Expectations (~2-3 s to import) and pandas are imported only inside :func:`run_suites`, so
@@ -345,13 +345,26 @@ ROW_WISE_TYPES = frozenset({
     "expect_column_pair_values_to_be_equal",
     "expect_column_pair_values_a_to_be_greater_than_b",
 })
-# A split of more rows than this (or of more than one Parquet row group) is validated in batches:
-# the row-wise expectations one row group (at most BATCH_ROWS rows) at a time, the others on the
-# whole split's frame of only the columns they name. So the GX worker holds one row group of
-# texts as Python strings, not a whole split's (2.6 GB at 1 GB of source, measured). At that
-# size its peak is now the sentences suites (1,976 MB): their batches stay near 650 MB, so the
-# whole-split run (`id_unique` over 3.84M ids) is what takes it there.
+# A split of more rows or text (UTF-8) than this, or of more than one Parquet row group, is
+# validated in batches: the row-wise expectations a batch of at most BATCH_ROWS rows and
+# BATCH_TEXT_BYTES of text at a time, the others on the whole split's frame of only the columns
+# they name. So the GX worker holds one batch of texts as Python strings, not a whole split's
+# (2.6 GB at 1 GB of source, measured), plus GX's copies while it checks lengths and patterns.
+# 100 MB benchmark build, worker peak: 655 MB with a row group (32 MiB of text) a batch, 552 MB
+# with 8 MiB (13.3 s, was 12.0 s), 525 MB with 4 MiB (14.5 s). At 1 GB the peak was the
+# sentences suites (1,976 MB), whose whole-split run (`id_unique` over 3.84M ids) takes it there.
 BATCH_ROWS = 100_000
+BATCH_TEXT_BYTES = 8 << 20
+
+
+def _batched(meta: Any) -> bool:
+    """Whether a split (its Parquet metadata) is validated in batches: more than one row group,
+    or more rows or (uncompressed) text than one batch holds."""
+    if meta.num_row_groups > 1 or meta.num_rows > BATCH_ROWS:
+        return True
+    group = meta.row_group(0) if meta.num_row_groups else None
+    text = [group.column(i) for i in range(group.num_columns) if group.column(i).path_in_schema == "text"] if group else []
+    return bool(text) and text[0].total_uncompressed_size > BATCH_TEXT_BYTES
 
 
 @dataclass
@@ -377,17 +390,22 @@ class _Merged:
         examples += (part.get("partial_unexpected_list") or [])[: MAX_EXAMPLES - len(examples)]
 
 
-def _row_batches(path: Path, columns: Collection[str], max_rows: int) -> Iterator[pa.Table]:
-    """The file's rows, a row group (at most max_rows rows) at a time, each batch led by the row
-    before it (the first by none): a derived column may read a row's predecessor."""
+def _row_batches(path: Path, columns: Collection[str], max_rows: int, max_text_bytes: int) -> Iterator[pa.Table]:
+    """The file's rows, a row group at a time cut into batches of at most max_rows rows and
+    max_text_bytes of text (when `text` is among the columns), each batch led by the row before
+    it (the first by none): a derived column may read a row's predecessor."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
+    from .records import bounded_slices
     from .write import read_row_groups
 
     previous = None
     for group in read_row_groups(path, columns):
-        for lo in range(0, group.num_rows, max_rows):
-            rows = group.slice(lo, max_rows)
+        sizes = (pc.fill_null(pc.binary_length(group["text"]), 0).to_numpy(zero_copy_only=False) if "text" in group.column_names
+                 else np.zeros(group.num_rows, dtype=np.int64))
+        for lo, hi in bounded_slices(sizes, max_rows, max_text_bytes):
+            rows = group.slice(lo, hi - lo)
             yield rows if previous is None else pa.concat_tables([previous, rows])
             previous = rows.slice(rows.num_rows - 1)
 
@@ -402,8 +420,8 @@ def run_suites(
     """Run each config's suite on every split of out_dir (reading only the columns it needs);
     optionally build Data Docs in docs_dir.
 
-    A split of one row group (at most BATCH_ROWS rows) is one GX run. A larger one is validated
-    in batches (see BATCH_ROWS), with the same results. Data Docs show one validation result per
+    A split of one row group of at most BATCH_ROWS rows and BATCH_TEXT_BYTES of text is one GX
+    run. A larger one is validated in batches (see BATCH_ROWS), with the same results. Data Docs show one validation result per
     suite, so with docs_dir every split is one run on its whole frame."""
     import great_expectations as gx
     import pyarrow.parquet as pq
@@ -439,7 +457,7 @@ def run_suites(
             checks = list(kwargs_of)
             if docs_dir is not None:
                 outcome = run.saved(name, checks, _whole_frame(path, spec, checks))
-            elif meta.num_row_groups <= 1 and meta.num_rows <= BATCH_ROWS:
+            elif not _batched(meta):
                 outcome = run(checks, _whole_frame(path, spec, checks))
             else:
                 outcome = _run_in_batches(run, path, spec, checks)
@@ -494,7 +512,7 @@ def _run_in_batches(run: _Runner, path: Path, spec: SuiteSpec, checks: list[str]
     if rowwise:
         named = set().union(*(expectation_columns(e) for e in specs if e.check in rowwise))
         first = True
-        for rows in _row_batches(path, frame_inputs(spec, named), BATCH_ROWS):
+        for rows in _row_batches(path, frame_inputs(spec, named), BATCH_ROWS, BATCH_TEXT_BYTES):
             df = _frame(rows, spec, named)
             for check, r in run(rowwise, df if first else df.iloc[1:]).items():  # drop the row before the batch
                 merged[check].add(r)

@@ -142,7 +142,10 @@ def split_documents(records: Records, params: Params) -> tuple[list[str], dict[s
 def split_and_assemble(
     ingested: pa.Table, seg_lines: pa.Table, seg_documents: pa.Table, dedup: pa.Table, params: Params
 ) -> tuple[Records, list[str], dict[str, Any]]:
-    """Records of every config and the split of every document (step 4 before writing)."""
+    """Records of every config and the split of every document (step 4 before writing). The
+    inputs are dropped once assembled: a caller that passed its only references (the DVC stage)
+    then does not hold them while the documents are split."""
     records = assemble(ingested, seg_lines, seg_documents, dedup)
+    del ingested, seg_lines, seg_documents, dedup
     doc_split, stats = split_documents(records, params)
     return records, doc_split, stats
