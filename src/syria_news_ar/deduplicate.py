@@ -109,7 +109,38 @@ def candidate_pairs(bands: np.ndarray) -> np.ndarray:
     return np.stack([uniq // n, uniq % n], axis=1)
 
 
-def band_rows(texts: pa.Array, params: DedupParams) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class TextsAt:
+    """The texts at `rows` of a string column, taken a batch at a time when asked for (`slice`,
+    `take`): deduplication reads the ingest table's text in place instead of holding a copy of
+    every distinct paragraph's (~1 GB at 1 GB of source). Slicing gives another view; pickled
+    (a share sent to a worker), it becomes a plain array of just its own texts."""
+
+    column: pa.Array | pa.ChunkedArray
+    rows: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, part: slice) -> TextsAt:
+        return TextsAt(self.column, self.rows[part])
+
+    def slice(self, lo: int, n: int) -> pa.Array:
+        return self.take(np.arange(lo, min(lo + n, len(self.rows))))
+
+    def take(self, indices: np.ndarray) -> pa.Array:
+        taken = self.column.take(pa.array(self.rows[np.asarray(indices, dtype=np.int64)], type=pa.int64()))
+        return taken.combine_chunks() if isinstance(taken, pa.ChunkedArray) else taken
+
+    def __reduce__(self) -> tuple[object, tuple[pa.Array]]:
+        return _plain_array, (self.take(np.arange(len(self.rows))),)
+
+
+def _plain_array(texts: pa.Array) -> pa.Array:
+    return texts
+
+
+def band_rows(texts: pa.Array | TextsAt, params: DedupParams) -> tuple[np.ndarray, np.ndarray]:
     """(LSH band hashes, word counts) of every text's normalized key, BATCH texts in Python at a
     time (picklable in and out: a worker can do a share)."""
     n = len(texts)
@@ -124,12 +155,12 @@ def band_rows(texts: pa.Array, params: DedupParams) -> tuple[np.ndarray, np.ndar
     return bands, n_words
 
 
-def shingle_sets(texts: pa.Array, rows: np.ndarray, shingle_size: int) -> list[np.ndarray]:
+def shingle_sets(texts: pa.Array | TextsAt, rows: np.ndarray, shingle_size: int) -> list[np.ndarray]:
     """Sorted unique shingle hashes of the texts at `rows`, hashed BATCH texts at a time."""
     sets: list[np.ndarray] = []
     for lo in range(0, len(rows), BATCH):
         part = rows[lo : lo + BATCH]
-        hashes, offsets = shingle_hashes(normalized_keys(texts.take(pa.array(part)).to_pylist()), shingle_size)
+        hashes, offsets = shingle_hashes(normalized_keys(texts.take(part).to_pylist()), shingle_size)
         sets += [sorted_unique(hashes[offsets[k] : offsets[k + 1]]) for k in range(len(part))]
     return sets
 
@@ -155,7 +186,7 @@ class NextUse:
         return out
 
 
-def confirmed_pairs(texts: pa.Array, pairs: np.ndarray, full: np.ndarray, params: DedupParams) -> Iterator[tuple[int, int, str]]:
+def confirmed_pairs(texts: pa.Array | TextsAt, pairs: np.ndarray, full: np.ndarray, params: DedupParams) -> Iterator[tuple[int, int, str]]:
     """(i, j, how) of each candidate pair (in the given order) that is a near duplicate.
 
     Pairs are checked CONFIRM_PAIRS at a time. A row's shingle set is computed when a block first
@@ -194,7 +225,7 @@ def deduplicate(ingested: pa.Table, segmented: pa.Table, params: DedupParams) ->
     first = segmented.filter(segmented["first_occurrence"])
     lines = first["line_number"].to_numpy()
     # the ingest table has one row per line, in order: line n is row n - 1
-    texts = ingested["text"].take(pa.array(lines - 1)).combine_chunks()
+    texts = TextsAt(ingested["text"], (lines - 1).astype(np.int64))
     full = pc.equal(first["kind"], KIND_PARAGRAPH).to_numpy(zero_copy_only=False)
     n = len(lines)
     bands, n_words = share_work(band_rows, texts, MINHASH_WORKER_MIN, params)
