@@ -347,10 +347,20 @@ def check_ledger(report: Report, tables: Tables, source: Path | None) -> None:
     if source is None:
         report.skipped.update({"ledger.covers_source": NO_SOURCE, "ledger.raw_sha256": NO_SOURCE})
         return
-    raw = [(r.start, r.end, hashlib.sha256(r.data).hexdigest()) for r in iter_raw_lines(source)]  # streamed: no raw bytes kept
-    report.check("ledger.covers_source", [f"source has {len(raw)} lines, ledger {len(numbers)}"] if len(raw) != len(numbers) else [], "line counts differ")
-    ledger = zip(numbers, start.tolist(), end.tolist(), _col(lines, "raw_sha256").to_pylist())
-    report.check("ledger.raw_sha256", [n for (n, *row), r in zip(ledger, raw) if tuple(row) != r], "rows whose byte span does not hash to raw_sha256")
+    raw_lines = iter_raw_lines(source)
+    # the source is streamed beside the ledger: neither the raw bytes nor a row per line are held
+    n_raw, wrong = 0, []
+    hashes = _col(lines, "raw_sha256")
+    for lo in range(0, max(len(numbers), 1), ROW_SLICE):
+        ledger = zip(numbers[lo : lo + ROW_SLICE], start[lo : lo + ROW_SLICE].tolist(), end[lo : lo + ROW_SLICE].tolist(),
+                     hashes.slice(lo, ROW_SLICE).to_pylist())
+        for (n, a, b, digest), r in zip(ledger, raw_lines):
+            n_raw += 1
+            if (a, b, digest) != (r.start, r.end, hashlib.sha256(r.data).hexdigest()):
+                wrong.append(n)
+    n_raw += sum(1 for _ in raw_lines)  # source lines beyond the ledger
+    report.check("ledger.covers_source", [f"source has {n_raw} lines, ledger {len(numbers)}"] if n_raw != len(numbers) else [], "line counts differ")
+    report.check("ledger.raw_sha256", wrong, "rows whose byte span does not hash to raw_sha256")
 
 
 @cache
@@ -400,20 +410,29 @@ def dirty_texts(texts: list[str | None]) -> np.ndarray:
 
 
 class ParagraphTexts:
-    """The paragraph texts of every split in record order (a null as ""), kept in Arrow: checks
-    fetch the Python strings of a bounded batch of records at a time (`fetch`)."""
+    """The paragraph texts of every split in record order (a null as ""), read in place from the
+    split tables (no concatenated copy: that was a second copy of the corpus text): checks fetch
+    the Python strings of a bounded batch of records at a time (`fetch`)."""
 
     def __init__(self, splits: Splits) -> None:
-        self.array = pc.fill_null(_arrow_column(splits, "text"), "").combine_chunks()
+        self.chunks = [chunk for table in splits for chunk in _col(table, "text").chunks]
+        self.starts = np.cumsum([0] + [len(chunk) for chunk in self.chunks], dtype=np.int64)
 
     def lengths(self) -> np.ndarray:
-        """len() of every text (code points)."""
-        return pc.utf8_length(self.array).to_numpy(zero_copy_only=False).astype(np.int64)
+        """len() of every text (code points; 0 for a null)."""
+        parts = [pc.fill_null(pc.utf8_length(chunk), 0).to_numpy(zero_copy_only=False) for chunk in self.chunks]
+        return np.concatenate([p.astype(np.int64) for p in parts]) if parts else np.zeros(0, dtype=np.int64)
 
     def fetch(self, records: np.ndarray) -> dict[int, str]:
         """record -> text for these records."""
         wanted = np.unique(records)
-        return dict(zip(wanted.tolist(), self.array.take(pa.array(wanted, type=pa.int64())).to_pylist()))
+        out: dict[int, str] = {}
+        at = np.searchsorted(self.starts, wanted, side="right") - 1  # the chunk of each
+        for c in np.unique(at).tolist():
+            rows = wanted[at == c]
+            texts = self.chunks[c].take(pa.array(rows - self.starts[c], type=pa.int64())).to_pylist()
+            out.update(zip(rows.tolist(), (t or "" for t in texts)))
+        return out
 
 
 def _cover_bad(texts: ParagraphTexts, rec: np.ndarray, g: np.ndarray, pos: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
