@@ -1,12 +1,10 @@
 import dataclasses
-import pickle
 
 import numpy as np
-import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syria_news_ar.deduplicate import NextUse, TextsAt, common_count, deduplicate, near_match, shingles, sorted_unique
+from syria_news_ar.deduplicate import NextUse, common_count, deduplicate, near_match, shingles, sorted_unique
 from syria_news_ar.ingest import ingest
 from syria_news_ar.segment import segment
 
@@ -14,19 +12,6 @@ from conftest import SEED
 
 LEAD = "خاض مقاتلو الإدارة يوم الاثنين معارك عنيفة على محاور القتال بريف حماة الشمالي مع تعزيز النظام لقواته شمال المدينة"
 LONG = "وعلى وقع التصعيد والمعارك الدائرة في البلاد وانهيار القوات كان دعا المسؤول " + LEAD
-
-
-def test_texts_at_reads_rows_in_place_and_pickles_only_its_own() -> None:
-    """Deduplication's view of the ingest texts: slices and takes by position in `rows`, and a
-    share sent to a worker arrives as a plain array of just its texts."""
-    column = pa.chunked_array([pa.array(["a", None]), pa.array(["c", "d", "e"])])
-    texts = TextsAt(column, np.array([4, 2, 0, 3]))
-    assert len(texts) == 4
-    assert texts.slice(1, 2).to_pylist() == ["c", "a"]
-    assert texts.slice(3, 10).to_pylist() == ["d"]
-    assert texts.take(np.array([3, 0])).to_pylist() == ["d", "e"]
-    tail = pickle.loads(pickle.dumps(texts[2:]))
-    assert isinstance(tail, pa.Array) and tail.to_pylist() == ["a", "d"]
 
 
 def test_shingles() -> None:

@@ -23,6 +23,7 @@ from .minhash import band_hashes, shingle_hashes, signatures
 from .params import DedupParams
 from .progress import progress
 from .segment import KIND_PARAGRAPH
+from .texts_at import TextsAt
 from .unionfind import UnionFind
 from .worker import share_work
 
@@ -107,37 +108,6 @@ def candidate_pairs(bands: np.ndarray) -> np.ndarray:
         return np.zeros((0, 2), dtype=np.int64)
     uniq = sorted_unique(np.concatenate(codes))
     return np.stack([uniq // n, uniq % n], axis=1)
-
-
-@dataclass(frozen=True)
-class TextsAt:
-    """The texts at `rows` of a string column, taken a batch at a time when asked for (`slice`,
-    `take`): deduplication reads the ingest table's text in place instead of holding a copy of
-    every distinct paragraph's (~1 GB at 1 GB of source). Slicing gives another view; pickled
-    (a share sent to a worker), it becomes a plain array of just its own texts."""
-
-    column: pa.Array | pa.ChunkedArray
-    rows: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __getitem__(self, part: slice) -> TextsAt:
-        return TextsAt(self.column, self.rows[part])
-
-    def slice(self, lo: int, n: int) -> pa.Array:
-        return self.take(np.arange(lo, min(lo + n, len(self.rows))))
-
-    def take(self, indices: np.ndarray) -> pa.Array:
-        taken = self.column.take(pa.array(self.rows[np.asarray(indices, dtype=np.int64)], type=pa.int64()))
-        return taken.combine_chunks() if isinstance(taken, pa.ChunkedArray) else taken
-
-    def __reduce__(self) -> tuple[object, tuple[pa.Array]]:
-        return _plain_array, (self.take(np.arange(len(self.rows))),)
-
-
-def _plain_array(texts: pa.Array) -> pa.Array:
-    return texts
 
 
 def band_rows(texts: pa.Array | TextsAt, params: DedupParams) -> tuple[np.ndarray, np.ndarray]:

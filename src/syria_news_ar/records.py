@@ -168,27 +168,36 @@ def codepoint_byte_spans(texts: pa.Array, rows: np.ndarray, starts: np.ndarray, 
     return spans
 
 
-def _sentence_ids(paragraph_ids: list[str], parent: np.ndarray, position: np.ndarray) -> pa.Array:
+def _sentence_ids(paragraph_ids: pa.Array | pa.ChunkedArray, parent: np.ndarray, position: np.ndarray) -> pa.Array:
     """content_id(paragraph id, position) of every sentence, SLICE_BATCH at a time in Python (one
     chunk in the end: a take from a chunked column concatenates all of its chunks first)."""
     chunks = [pa.array([], type=pa.string())]
     for lo in range(0, len(parent), SLICE_BATCH):
-        rows = zip(parent[lo : lo + SLICE_BATCH].tolist(), position[lo : lo + SLICE_BATCH].tolist())
-        chunks.append(pa.array([content_id(paragraph_ids[p], str(k)) for p, k in rows], type=pa.string()))
+        pids = paragraph_ids.take(pa.array(parent[lo : lo + SLICE_BATCH])).to_pylist()
+        chunks.append(pa.array([content_id(p, str(k)) for p, k in zip(pids, position[lo : lo + SLICE_BATCH].tolist())], type=pa.string()))
     return pa.concat_arrays(chunks)
 
 
-def _document_ids(keys: list[str], counts: np.ndarray) -> list[str]:
-    """content_id of each document's paragraph ids; a repeated document gets a counter suffix."""
+def _document_ids(keys: pa.Array | pa.ChunkedArray, counts: np.ndarray) -> list[str]:
+    """content_id of each document's paragraph ids (`keys`, document after document); a repeated
+    document gets a counter suffix. Keys come into Python about SLICE_BATCH at a time (whole
+    documents), not as one list of every line's."""
     ids: list[str] = []
     seen: dict[str, int] = {}
-    lo = 0
-    for n in counts.tolist():
-        base = content_id(*keys[lo : lo + n])
-        lo += n
-        k = seen.get(base, 0)
-        seen[base] = k + 1
-        ids.append(base if k == 0 else content_id(base, str(k)))
+    ends = np.cumsum(counts, dtype=np.int64)
+    first_doc = 0
+    while first_doc < len(counts):
+        lo = int(ends[first_doc - 1]) if first_doc else 0
+        last_doc = max(int(np.searchsorted(ends, lo + SLICE_BATCH, side="right")), first_doc + 1)
+        part = keys.slice(lo, int(ends[last_doc - 1]) - lo).to_pylist()
+        at = 0
+        for n in counts[first_doc:last_doc].tolist():
+            base = content_id(*part[at : at + n])
+            at += n
+            k = seen.get(base, 0)
+            seen[base] = k + 1
+            ids.append(base if k == 0 else content_id(base, str(k)))
+        first_doc = last_doc
     return ids
 
 
@@ -203,7 +212,7 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
     doc_counts = np.bincount(seg_doc, minlength=n_docs)
     doc_start = np.concatenate([[0], np.cumsum(doc_counts)[:-1]]).astype(np.int64)
     position_in_doc = np.arange(len(seg_line)) - doc_start[seg_doc]
-    doc_ids = pa.array(_document_ids(seg_key.to_pylist(), doc_counts), type=pa.string())
+    doc_ids = pa.array(_document_ids(seg_key, doc_counts), type=pa.string())
 
     # paragraphs, in order of first occurrence (dedup's order)
     first_rows = np.flatnonzero(seg_first)
@@ -237,10 +246,9 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
     s_end = pc.list_flatten(seg_first_rows["sentence_ends"].combine_chunks()).to_numpy()
     list_offsets = starts_list.offsets.to_numpy()
     s_pos = np.arange(len(parent)) - list_offsets[parent]
-    pid_list = par_ids.to_pylist()
     sentence_doc = paragraph_doc[parent]
     sentences = _table("sentences", {
-        "id": _sentence_ids(pid_list, parent, s_pos),
+        "id": _sentence_ids(par_ids, parent, s_pos),
         "paragraph_id": par_ids.take(pa.array(parent)),
         "document_id": doc_ids.take(pa.array(sentence_doc)),
         "position": s_pos,

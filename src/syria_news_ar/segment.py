@@ -23,6 +23,7 @@ from .params import SegmentParams
 from .progress import progress
 from .records import list_array
 from .sentences import sentence_spans
+from .texts_at import TextsAt
 from .worker import share_work
 
 # Opening verbs of a news lead (perfect tense, masculine and feminine, and a few present forms
@@ -132,7 +133,7 @@ def first_occurrences(keys: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return first
 
 
-def sentence_span_arrays(texts: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sentence_span_arrays(texts: pa.Array | TextsAt) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(sentences per text, all starts, all ends) of Arrow texts: flat int64 arrays, small to
     pickle, BATCH texts in Python at a time (picklable in and out: a worker can do a share)."""
     counts = np.zeros(len(texts), dtype=np.int64)
@@ -158,7 +159,7 @@ def segment(ingested: pa.Table, params: SegmentParams) -> SegmentResult:
     text_rows = np.flatnonzero(pc.equal(ingested["status"], STATUS_TEXT).to_numpy(zero_copy_only=False))
     numbers = ingested["line_number"].to_numpy()[text_rows]
     first_flags = first_occurrences(ingested["key_hash"].take(pa.array(text_rows)))
-    first_texts = ingested["text"].take(pa.array(text_rows[first_flags])).combine_chunks()
+    first_texts = TextsAt(ingested["text"], text_rows[first_flags].astype(np.int64))  # read in place, not copied
     span_counts, span_starts, span_ends = share_work(sentence_span_arrays, first_texts, SENTENCE_WORKER_MIN)
     del first_texts
     n = len(text_rows)
