@@ -1,9 +1,10 @@
 """Assemble the four configs' records (SPEC 3) from what ingest, segment and deduplicate found.
 
-Everything stays in Arrow and numpy: texts are never turned into Python strings here (sentence
-texts are cut from the paragraph texts' UTF-8 bytes, document texts joined by Arrow), so memory
-is a small multiple of the text size and the time does not depend on Python loops over rows,
-except for the per-sentence and per-document ids (BLAKE2b in Python).
+Everything stays in Arrow and numpy: texts are never turned into Python strings here (paragraph
+texts are read in place from the ingest table's text column, sentence texts cut from its UTF-8
+bytes, document texts joined by Arrow), so memory holds the corpus text once and the time does
+not depend on Python loops over rows, except for the per-sentence and per-document ids (BLAKE2b
+in Python).
 """
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ import pyarrow.compute as pc
 from .ids import content_id
 from .ingest import STATUS_TEXT
 from .schema import arrow_schema
+from .texts_at import TextsAt
 
 SLICE_BATCH = 20_000  # paragraphs whose code-point offsets are mapped to bytes at once
 GATHER_ROWS = 20_000  # sentence texts copied out of the paragraph texts at once
 TEXT_BATCH_BYTES = 8 << 20  # text (UTF-8) of one batch from text_batches
-TEXT_CONFIGS = ("sentences", "documents")  # configs whose text is derived when asked for
+TEXT_CONFIGS = ("paragraphs", "sentences", "documents")  # configs whose text is taken or derived when asked for
 
 
 def bounded_slices(sizes: np.ndarray, max_rows: int, max_bytes: int) -> list[tuple[int, int]]:
@@ -46,25 +48,29 @@ def bounded_slices(sizes: np.ndarray, max_rows: int, max_bytes: int) -> list[tup
 class Records:
     """One Arrow table per config, in publication order, plus each record's document index.
 
-    The paragraphs hold the corpus text once. Sentence and document tables have every column but
-    `text`, which is cut (joined) from the paragraph texts for the rows asked for (`table`,
+    The ingest table's text column holds the corpus text once (`paragraph_text` reads the
+    paragraphs' rows of it in place). The paragraph, sentence and document tables have every
+    column but `text`, which is taken (cut, joined) from there for the rows asked for (`table`,
     `texts`, `text_batches`): the write step and the split's keys take a bounded batch at a time,
-    so memory never holds three copies of the corpus."""
+    so memory never holds a second copy of the corpus."""
 
-    paragraphs: pa.Table
+    paragraphs: pa.Table  # without text
     sentences: pa.Table  # without text
     documents: pa.Table  # without text
     lines: pa.Table
+    paragraph_text: TextsAt  # each paragraph record's row of the ingest text column
     paragraph_doc: np.ndarray  # document index of each paragraph record
     sentence_doc: np.ndarray
-    sentence_bytes: np.ndarray  # (n, 2): each sentence's UTF-8 span in the paragraph text buffer
+    sentence_bytes: np.ndarray  # (n, 2): each sentence's UTF-8 span in the ingest text column's buffer
     document_paragraphs: np.ndarray  # paragraph record of every position of every document, in order
     document_starts: np.ndarray  # where each document's positions start there (n_documents + 1)
 
     @cached_property
     def _paragraph_utf8(self) -> tuple[np.ndarray, np.ndarray]:
-        """(offsets, bytes) of the paragraph texts: computed once, read for every row group."""
-        return utf8_buffers(self.paragraphs["text"].chunk(0))
+        """(UTF-8 bytes of each paragraph's text, the ingest text column's data buffer): computed
+        once, read for every row group."""
+        offsets, data = utf8_buffers(_one_chunk(self.paragraph_text.column))
+        return np.diff(offsets)[self.paragraph_text.rows], data
 
     def text_bytes(self, config: str) -> np.ndarray:
         """UTF-8 bytes of every record's text (zeros for the ledger, which has none)."""
@@ -72,7 +78,7 @@ class Records:
             return self.sentence_bytes[:, 1] - self.sentence_bytes[:, 0]
         if config == "lines":
             return np.zeros(self.lines.num_rows, dtype=np.int64)
-        paragraph_bytes = np.diff(self._paragraph_utf8[0])
+        paragraph_bytes = self._paragraph_utf8[0]
         if config == "paragraphs":
             return paragraph_bytes
         if config == "documents":
@@ -81,7 +87,9 @@ class Records:
         raise KeyError(config)
 
     def texts(self, config: str, rows: np.ndarray) -> pa.Array:
-        """The texts of records `rows` (in that order) of a config whose text is derived."""
+        """The texts of records `rows` (in that order) of a config whose text is taken or derived."""
+        if config == "paragraphs":
+            return self.paragraph_text.take(rows)
         if config == "sentences":
             data = self._paragraph_utf8[1]
             spans = self.sentence_bytes[rows]
@@ -94,7 +102,7 @@ class Records:
             first = np.zeros(len(rows), dtype=np.int64)
             np.cumsum(counts[:-1], out=first[1:])
             positions = np.repeat(starts - first, counts) + np.arange(int(counts.sum()), dtype=np.int64)
-            paragraph_texts = self.paragraphs["text"].take(pa.array(self.document_paragraphs[positions]))
+            paragraph_texts = self.paragraph_text.take(self.document_paragraphs[positions])
             return pc.binary_join(list_array(counts, paragraph_texts), "\n")
         raise KeyError(config)
 
@@ -107,7 +115,7 @@ class Records:
         return part.add_column(schema.get_field_index("text"), schema.field("text"), self.texts(config, rows))
 
     def text_batches(self, config: str, max_rows: int) -> Iterator[pa.Array]:
-        """Every text of a derived-text config in order, at most max_rows rows and TEXT_BATCH_BYTES a batch."""
+        """Every text of a config in order, at most max_rows rows and TEXT_BATCH_BYTES a batch."""
         for lo, hi in bounded_slices(self.text_bytes(config), max_rows, TEXT_BATCH_BYTES):
             yield self.texts(config, np.arange(lo, hi))
 
@@ -135,6 +143,15 @@ def utf8_buffers(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64 if wide else np.int32)[texts.offset : texts.offset + len(texts) + 1]
     data = texts.buffers()[2]
     return offsets.astype(np.int64), np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+
+
+def _one_chunk(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The array of a one-chunk column (the ingest table is combined into one chunk per column)."""
+    if isinstance(column, pa.ChunkedArray):
+        if column.num_chunks != 1:
+            raise ValueError(f"expected a column of one chunk, got {column.num_chunks}")
+        return column.chunk(0)
+    return column
 
 
 def gather_bytes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
@@ -222,7 +239,8 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
     par_ids = dedup["paragraph_id"]
     par_of_seg = pc.index_in(seg_key, value_set=par_ids.combine_chunks()).to_numpy(zero_copy_only=False)
     by_paragraph = np.argsort(par_of_seg, kind="stable")
-    text = ingested["text"].take(pa.array(first_line - 1)).combine_chunks()
+    text_column = _one_chunk(ingested["text"])
+    paragraph_text = TextsAt(text_column, (first_line - 1).astype(np.int64))  # read in place: no copy of the corpus
     seg_first_rows = segmented.take(pa.array(first_rows))
     paragraph_doc = seg_doc[first_rows]
     paragraphs = _table("paragraphs", {
@@ -230,9 +248,8 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
         "document_id": doc_ids.take(pa.array(paragraph_doc)),
         "position": position_in_doc[first_rows],
         "kind": seg_first_rows["kind"],
-        "text": text,
-        "n_chars": pc.utf8_length(text),
-        "n_words": pc.add(pc.count_substring(text, " "), 1),
+        "n_chars": pc.utf8_length(text_column).take(pa.array(paragraph_text.rows)),
+        "n_words": pc.add(pc.count_substring(text_column, " "), 1).take(pa.array(paragraph_text.rows)),
         "n_sentences": pc.list_value_length(seg_first_rows["sentence_starts"]),
         "source_lines": list_array(np.bincount(par_of_seg, minlength=len(first_rows)), pa.array(seg_line[by_paragraph])),
         "near_duplicate_cluster": dedup["near_duplicate_cluster"],
@@ -286,8 +303,8 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
         "document_id": doc_ids.take(pa.array(doc_of_line, mask=doc_of_line < 0)),
     })
     return Records(
-        paragraphs, sentences, documents_table, lines, paragraph_doc, sentence_doc,
-        sentence_bytes=codepoint_byte_spans(paragraphs["text"].chunk(0), parent, s_start, s_end),
+        paragraphs, sentences, documents_table, lines, paragraph_text, paragraph_doc, sentence_doc,
+        sentence_bytes=codepoint_byte_spans(text_column, paragraph_text.rows[parent], s_start, s_end),
         document_paragraphs=par_of_seg.astype(np.int64),
         document_starts=np.append(doc_start, len(par_of_seg)).astype(np.int64),
     )
