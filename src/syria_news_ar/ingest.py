@@ -41,6 +41,7 @@ from .errors import (
 )
 from .ids import content_id
 from .letters import ARABIC_LETTER_CLASS, ARABIC_LETTER_RANGES, TATWEEL, char_class
+from .memory import release_memory
 from .params import IngestParams
 from .progress import progress
 from .worker import Worker
@@ -300,7 +301,7 @@ def _batch(
 class _Part:
     """The rows of one byte range, numbered from 1 within it."""
 
-    table: pa.Table | None  # None once spilled to a file (a worker's part)
+    table: pa.Table | None  # None once spilled to a file (a worker's part) or assembled
     rules: Counter[str]
     text_lines: int
     fault: _Utf8Fault | None
@@ -409,9 +410,27 @@ def _assemble(path: Path, parts: list[_Part]) -> IngestResult:
     if not sum(part.text_lines for part in parts):
         raise NoArabicTextError(path, lines)
     rules = sum((part.rules for part in parts), Counter())
-    # one chunk per column, as one pa.table() gave: later steps take rows by index
-    table = pa.concat_tables(tables).combine_chunks()
-    return IngestResult(table, {rule: rules.get(rule, 0) for rule in RULES})
+    for part in parts:
+        part.table = None  # `tables` holds the only references now
+    del table
+    return IngestResult(_one_chunk_per_column(tables), {rule: rules.get(rule, 0) for rule in RULES})
+
+
+def _one_chunk_per_column(tables: list[pa.Table]) -> pa.Table:
+    """The tables' rows as one table of one chunk per column (later steps take rows by index, and
+    a take from a chunked column concatenates its chunks on every call). Combined a column at a
+    time, the text first, each part's copy dropped from `tables` (emptied in place) once combined:
+    memory holds the parts plus the text once more, not the parts plus a second copy of every
+    column."""
+    names = ["text", *(n for n in INGEST_SCHEMA.names if n != "text")]
+    columns: dict[str, pa.Array] = {}
+    for name in names:
+        chunks = [chunk for table in tables for chunk in table.column(name).chunks]
+        columns[name] = pa.concat_arrays(chunks) if chunks else pa.array([], INGEST_SCHEMA.field(name).type)
+        del chunks
+        tables[:] = [table.drop_columns([name]) for table in tables]  # in place: the caller's list must not keep them
+        release_memory()  # the allocator keeps freed pages for reuse otherwise, and the next column is smaller
+    return pa.table([columns[n] for n in INGEST_SCHEMA.names], schema=INGEST_SCHEMA)
 
 
 def ingest(path: Path, params: IngestParams) -> IngestResult:
