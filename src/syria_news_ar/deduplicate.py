@@ -195,7 +195,7 @@ def deduplicate(ingested: pa.Table, segmented: pa.Table, params: DedupParams) ->
     first = segmented.filter(segmented["first_occurrence"])
     lines = first["line_number"].to_numpy()
     # the ingest table has one row per line, in order: line n is row n - 1
-    texts = TextsAt(ingested["text"], (lines - 1).astype(np.int64))
+    texts = TextsAt.of(ingested["text"], lines - 1)
     full = pc.equal(first["kind"], KIND_PARAGRAPH).to_numpy(zero_copy_only=False)
     n = len(lines)
     bands, n_words = share_work(band_rows, texts, MINHASH_WORKER_MIN, params)

@@ -362,9 +362,11 @@ def _batched(meta: Any) -> bool:
     or more rows or (uncompressed) text than one batch holds."""
     if meta.num_row_groups > 1 or meta.num_rows > BATCH_ROWS:
         return True
-    group = meta.row_group(0) if meta.num_row_groups else None
-    text = [group.column(i) for i in range(group.num_columns) if group.column(i).path_in_schema == "text"] if group else []
-    return bool(text) and text[0].total_uncompressed_size > BATCH_TEXT_BYTES
+    if not meta.num_row_groups:
+        return False
+    group = meta.row_group(0)
+    columns = (group.column(i) for i in range(group.num_columns))
+    return any(c.path_in_schema == "text" and c.total_uncompressed_size > BATCH_TEXT_BYTES for c in columns)
 
 
 @dataclass
@@ -395,16 +397,13 @@ def _row_batches(path: Path, columns: Collection[str], max_rows: int, max_text_b
     max_text_bytes of text (when `text` is among the columns), each batch led by the row before
     it (the first by none): a derived column may read a row's predecessor."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     from .records import bounded_slices
-    from .write import read_row_groups
+    from .write import read_row_groups, text_bytes
 
     previous = None
     for group in read_row_groups(path, columns):
-        sizes = (pc.fill_null(pc.binary_length(group["text"]), 0).to_numpy(zero_copy_only=False) if "text" in group.column_names
-                 else np.zeros(group.num_rows, dtype=np.int64))
-        for lo, hi in bounded_slices(sizes, max_rows, max_text_bytes):
+        for lo, hi in bounded_slices(text_bytes(group), max_rows, max_text_bytes):
             rows = group.slice(lo, hi - lo)
             yield rows if previous is None else pa.concat_tables([previous, rows])
             previous = rows.slice(rows.num_rows - 1)
@@ -421,8 +420,9 @@ def run_suites(
     optionally build Data Docs in docs_dir.
 
     A split of one row group of at most BATCH_ROWS rows and BATCH_TEXT_BYTES of text is one GX
-    run. A larger one is validated in batches (see BATCH_ROWS), with the same results. Data Docs show one validation result per
-    suite, so with docs_dir every split is one run on its whole frame."""
+    run. A larger one is validated in batches (see BATCH_ROWS), with the same results. Data Docs
+    show one validation result per suite, so with docs_dir every split is one run on its whole
+    frame."""
     import great_expectations as gx
     import pyarrow.parquet as pq
     from great_expectations.data_context.types.base import ProgressBarsConfig

@@ -69,7 +69,7 @@ class Records:
     def _paragraph_utf8(self) -> tuple[np.ndarray, np.ndarray]:
         """(UTF-8 bytes of each paragraph's text, the ingest text column's data buffer): computed
         once, read for every row group."""
-        offsets, data = utf8_buffers(_one_chunk(self.paragraph_text.column))
+        offsets, data = utf8_buffers(self.paragraph_text.column)
         return np.diff(offsets)[self.paragraph_text.rows], data
 
     def text_bytes(self, config: str) -> np.ndarray:
@@ -145,15 +145,6 @@ def utf8_buffers(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets.astype(np.int64), np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
 
 
-def _one_chunk(column: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """The array of a one-chunk column (the ingest table is combined into one chunk per column)."""
-    if isinstance(column, pa.ChunkedArray):
-        if column.num_chunks != 1:
-            raise ValueError(f"expected a column of one chunk, got {column.num_chunks}")
-        return column.chunk(0)
-    return column
-
-
 def gather_bytes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
     """A string array whose item i is data[starts[i]:ends[i]] (UTF-8 boundaries assumed)."""
     lengths = ends - starts
@@ -201,12 +192,10 @@ def _document_ids(keys: pa.Array | pa.ChunkedArray, counts: np.ndarray) -> list[
     documents), not as one list of every line's."""
     ids: list[str] = []
     seen: dict[str, int] = {}
-    ends = np.cumsum(counts, dtype=np.int64)
-    first_doc = 0
-    while first_doc < len(counts):
-        lo = int(ends[first_doc - 1]) if first_doc else 0
-        last_doc = max(int(np.searchsorted(ends, lo + SLICE_BATCH, side="right")), first_doc + 1)
-        part = keys.slice(lo, int(ends[last_doc - 1]) - lo).to_pylist()
+    starts = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
+    for first_doc, last_doc in bounded_slices(counts, max(len(counts), 1), SLICE_BATCH):
+        lo, hi = int(starts[first_doc]), int(starts[last_doc])
+        part = keys.slice(lo, hi - lo).to_pylist()
         at = 0
         for n in counts[first_doc:last_doc].tolist():
             base = content_id(*part[at : at + n])
@@ -214,7 +203,6 @@ def _document_ids(keys: pa.Array | pa.ChunkedArray, counts: np.ndarray) -> list[
             k = seen.get(base, 0)
             seen[base] = k + 1
             ids.append(base if k == 0 else content_id(base, str(k)))
-        first_doc = last_doc
     return ids
 
 
@@ -239,8 +227,8 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
     par_ids = dedup["paragraph_id"]
     par_of_seg = pc.index_in(seg_key, value_set=par_ids.combine_chunks()).to_numpy(zero_copy_only=False)
     by_paragraph = np.argsort(par_of_seg, kind="stable")
-    text_column = _one_chunk(ingested["text"])
-    paragraph_text = TextsAt(text_column, (first_line - 1).astype(np.int64))  # read in place: no copy of the corpus
+    paragraph_text = TextsAt.of(ingested["text"], first_line - 1)  # read in place: no copy of the corpus
+    text_column = paragraph_text.column
     seg_first_rows = segmented.take(pa.array(first_rows))
     paragraph_doc = seg_doc[first_rows]
     paragraphs = _table("paragraphs", {

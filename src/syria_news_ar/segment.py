@@ -159,7 +159,7 @@ def segment(ingested: pa.Table, params: SegmentParams) -> SegmentResult:
     text_rows = np.flatnonzero(pc.equal(ingested["status"], STATUS_TEXT).to_numpy(zero_copy_only=False))
     numbers = ingested["line_number"].to_numpy()[text_rows]
     first_flags = first_occurrences(ingested["key_hash"].take(pa.array(text_rows)))
-    first_texts = TextsAt(ingested["text"], text_rows[first_flags].astype(np.int64))  # read in place, not copied
+    first_texts = TextsAt.of(ingested["text"], text_rows[first_flags])  # read in place, not copied
     span_counts, span_starts, span_ends = share_work(sentence_span_arrays, first_texts, SENTENCE_WORKER_MIN)
     del first_texts
     n = len(text_rows)

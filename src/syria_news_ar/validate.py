@@ -351,7 +351,7 @@ def check_ledger(report: Report, tables: Tables, source: Path | None) -> None:
     # the source is streamed beside the ledger: neither the raw bytes nor a row per line are held
     n_raw, wrong = 0, []
     hashes = _col(lines, "raw_sha256")
-    for lo in range(0, max(len(numbers), 1), ROW_SLICE):
+    for lo in range(0, len(numbers), ROW_SLICE):
         ledger = zip(numbers[lo : lo + ROW_SLICE], start[lo : lo + ROW_SLICE].tolist(), end[lo : lo + ROW_SLICE].tolist(),
                      hashes.slice(lo, ROW_SLICE).to_pylist())
         for (n, a, b, digest), r in zip(ledger, raw_lines):

@@ -37,7 +37,7 @@ def row_group_bounds(text_bytes: np.ndarray) -> list[tuple[int, int]]:
     return bounded_slices(text_bytes, ROW_GROUP_ROWS, ROW_GROUP_TEXT_BYTES)
 
 
-def _text_bytes(table: pa.Table) -> np.ndarray:
+def text_bytes(table: pa.Table) -> np.ndarray:
     """UTF-8 bytes of each row's text; zeros for a table without a text column."""
     if "text" not in table.column_names:
         return np.zeros(table.num_rows, dtype=np.int64)
@@ -59,7 +59,7 @@ def write_row_groups(path: Path, schema: pa.Schema, text_bytes: np.ndarray, rows
 
 def write_parquet(table: pa.Table, path: Path) -> None:
     """A whole table (the interim files of the DVC stages)."""
-    write_row_groups(path, table.schema, _text_bytes(table), lambda lo, hi: table.slice(lo, hi - lo))
+    write_row_groups(path, table.schema, text_bytes(table), lambda lo, hi: table.slice(lo, hi - lo))
 
 
 def read_parquet(path: Path) -> pa.Table:
