@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syria_news_ar.deduplicate import NextUse, common_count, deduplicate, near_match, shingles, sorted_unique
+from syria_news_ar.deduplicate import CONTAINMENT, JACCARD, NextUse, deduplicate, near_match, near_match_kinds, shingles, sorted_unique
 from syria_news_ar.ingest import ingest
 from syria_news_ar.segment import segment
 
@@ -79,11 +79,27 @@ def test_raising_the_threshold_splits_clusters(params) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(0, 20), max_size=30), st.lists(st.integers(0, 20), max_size=30))
-def test_sorted_unique_and_common_count(a: list[int], b: list[int]) -> None:
-    ua, ub = sorted_unique(np.array(a, dtype=np.uint64)), sorted_unique(np.array(b, dtype=np.uint64))
-    assert ua.tolist() == sorted(set(a)) and ub.tolist() == sorted(set(b))
-    assert common_count(ua, ub) == len(set(a) & set(b))
+@given(st.lists(st.integers(0, 20), max_size=30))
+def test_sorted_unique(a: list[int]) -> None:
+    assert sorted_unique(np.array(a, dtype=np.uint64)).tolist() == sorted(set(a))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 400), st.integers(1, 400), st.integers(1, 400), st.booleans(), st.booleans())
+def test_near_match_kinds_follow_the_rules_at_their_edges(inter: int, size_a: int, size_b: int, a_full: bool, b_full: bool) -> None:
+    """SPEC 6's rules with the params' thresholds (0.7, 0.9), as plain Python arithmetic."""
+    from syria_news_ar.params import load
+
+    p = load().deduplicate
+    inter = min(inter, size_a, size_b)
+    if inter >= p.jaccard_threshold * (size_a + size_b - inter):
+        want = JACCARD
+    elif (a_full if size_a <= size_b else b_full) and inter >= p.containment_threshold * min(size_a, size_b):
+        want = CONTAINMENT
+    else:
+        want = 0
+    got = near_match_kinds(np.array([inter]), np.array([size_a]), np.array([size_b]), np.array([a_full]), np.array([b_full]), p)
+    assert got.tolist() == [want]
 
 
 def test_next_use_finds_the_next_pair_holding_each_row() -> None:

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .clean import normalized_keys
+from .intersections import common_counts
 from .ingest import STATUS_TEXT
 from .minhash import band_hashes, shingle_hashes, signatures
 from .params import DedupParams
@@ -49,18 +50,23 @@ def shingles(key: str, n: int) -> set[str]:
     return {key[i : i + n] for i in range(len(key) - n + 1)}
 
 
-def near_match_sizes(inter: int, size_a: int, size_b: int, a_full: bool, b_full: bool, params: DedupParams) -> str | None:
-    """'jaccard' or 'containment' when a pair is a confirmed near duplicate, else None."""
-    if inter >= params.jaccard_threshold * (size_a + size_b - inter):
-        return "jaccard"
-    shorter_full = a_full if size_a <= size_b else b_full
-    if shorter_full and inter >= params.containment_threshold * min(size_a, size_b):
-        return "containment"
-    return None
+JACCARD, CONTAINMENT = 1, 2  # near_match_kinds' codes (0: no match)
+MATCH_NAMES = {JACCARD: "jaccard", CONTAINMENT: "containment"}
+
+
+def near_match_kinds(inter: np.ndarray, size_a: np.ndarray, size_b: np.ndarray, a_full: np.ndarray, b_full: np.ndarray, params: DedupParams) -> np.ndarray:
+    """Per pair: JACCARD or CONTAINMENT when it is a confirmed near duplicate, else 0. Jaccard >=
+    threshold first; else the shorter side, when a full paragraph, this contained in the longer."""
+    jaccard = inter >= params.jaccard_threshold * (size_a + size_b - inter)
+    shorter_full = np.where(size_a <= size_b, a_full, b_full)
+    contained = shorter_full & (inter >= params.containment_threshold * np.minimum(size_a, size_b))
+    return np.where(jaccard, JACCARD, np.where(contained, CONTAINMENT, 0))
 
 
 def near_match(a: set[str], b: set[str], a_full: bool, b_full: bool, params: DedupParams) -> str | None:
-    return near_match_sizes(len(a & b), len(a), len(b), a_full, b_full, params)
+    """near_match_kinds of one pair of shingle sets, by name ('jaccard', 'containment' or None)."""
+    kind = near_match_kinds(np.array([len(a & b)]), np.array([len(a)]), np.array([len(b)]), np.array([a_full]), np.array([b_full]), params)
+    return MATCH_NAMES.get(int(kind[0]))
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -73,15 +79,6 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(s[1:], s[:-1], out=keep[1:])
     return s[keep]
-
-
-def common_count(a: np.ndarray, b: np.ndarray) -> int:
-    """|a & b| of two sorted unique arrays (a binary search of a's values in b)."""
-    if not len(a) or not len(b):
-        return 0
-    at = np.searchsorted(b, a)
-    at[at == len(b)] = 0
-    return int(np.count_nonzero(b[at] == a))
 
 
 def candidate_pairs(bands: np.ndarray) -> np.ndarray:
@@ -171,11 +168,15 @@ def confirmed_pairs(texts: pa.Array | TextsAt, pairs: np.ndarray, full: np.ndarr
         needed = sorted_unique(block.ravel())
         missing = needed[[r not in sets for r in needed.tolist()]] if sets else needed
         sets.update(zip(missing.tolist(), shingle_sets(texts, missing, params.shingle_size)))
-        for i, j in block.tolist():
-            a, b = sets[i], sets[j]
-            how = near_match_sizes(common_count(a, b), len(a), len(b), bool(full[i]), bool(full[j]), params)
-            if how:
-                yield i, j, how
+        flat, offsets = _flat(sets, needed)
+        left, right = np.searchsorted(needed, block[:, 0]), np.searchsorted(needed, block[:, 1])
+        sizes = np.diff(offsets)
+        kinds = near_match_kinds(
+            common_counts(flat, offsets, left, right), sizes[left], sizes[right], full[block[:, 0]], full[block[:, 1]], params
+        )
+        del flat
+        for k in np.flatnonzero(kinds).tolist():
+            yield int(block[k, 0]), int(block[k, 1]), MATCH_NAMES[int(kinds[k])]
         done = needed[uses.after(needed, lo + len(block) - 1) == len(pairs)]  # only this block's rows can be done
         for r in done.tolist():
             del sets[r]
@@ -183,6 +184,14 @@ def confirmed_pairs(texts: pa.Array | TextsAt, pairs: np.ndarray, full: np.ndarr
             cached = np.fromiter(sets, dtype=np.int64, count=len(sets))
             for r in cached[np.argsort(uses.after(cached, lo + len(block) - 1), kind="stable")[CACHED_SETS:]].tolist():
                 del sets[r]
+
+
+def _flat(sets: dict[int, np.ndarray], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sets of `rows` end to end, and where each starts (one more offset: the end)."""
+    parts = [sets[r] for r in rows.tolist()]
+    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(part) for part in parts], out=offsets[1:])
+    return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)), offsets
 
 
 @dataclass
