@@ -104,7 +104,14 @@ def test_near_match_kinds_follow_the_rules_at_their_edges(inter: int, size_a: in
 
 def test_next_use_finds_the_next_pair_holding_each_row() -> None:
     pairs = np.array([[0, 3], [1, 3], [0, 2], [2, 5]])
-    uses = NextUse(pairs)
+    uses = NextUse(pairs, 7)
+    assert uses.last.tolist() == [2, 1, 3, 1, -1, 3, -1]  # rows 4 and 6 are in no pair
     assert uses.after(np.array([0, 1, 2, 3, 4, 5]), 0).tolist() == [2, 1, 2, 1, 4, 3]
     assert uses.after(np.array([0, 2, 3, 5]), 2).tolist() == [4, 3, 4, 3]
     assert uses.after(np.array([2, 5]), 3).tolist() == [4, 4]
+
+
+def test_next_use_of_no_pairs() -> None:
+    uses = NextUse(np.zeros((0, 2), dtype=np.int64), 3)
+    assert uses.last.tolist() == [-1, -1, -1]
+    assert uses.after(np.array([0, 2]), 0).tolist() == [0, 0]

@@ -18,12 +18,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .clean import normalized_keys
-from .intersections import common_counts
 from .ingest import STATUS_TEXT
 from .minhash import band_hashes, shingle_hashes, signatures
 from .params import DedupParams
 from .progress import progress
 from .segment import KIND_PARAGRAPH
+from .set_pool import SetPool
 from .texts_at import TextsAt
 from .unionfind import UnionFind
 from .worker import share_work
@@ -122,25 +122,27 @@ def band_rows(texts: pa.Array | TextsAt, params: DedupParams) -> tuple[np.ndarra
     return bands, n_words
 
 
-def shingle_sets(texts: pa.Array | TextsAt, rows: np.ndarray, shingle_size: int) -> list[np.ndarray]:
-    """Sorted unique shingle hashes of the texts at `rows`, hashed BATCH texts at a time."""
-    sets: list[np.ndarray] = []
+def add_shingle_sets(pool: SetPool, texts: pa.Array | TextsAt, rows: np.ndarray, shingle_size: int) -> None:
+    """Hash the shingles of the texts at `rows`, BATCH texts at a time, into the pool."""
     for lo in range(0, len(rows), BATCH):
         part = rows[lo : lo + BATCH]
         hashes, offsets = shingle_hashes(normalized_keys(texts.take(part).to_pylist()), shingle_size)
-        sets += [sorted_unique(hashes[offsets[k] : offsets[k + 1]]) for k in range(len(part))]
-    return sets
+        pool.add(part, hashes, offsets)
 
 
 class NextUse:
-    """When each row is next needed by the candidate pairs, in pair order (vectorised lookups)."""
+    """When each row is next needed by the candidate pairs, in pair order (vectorised lookups),
+    and the last pair that needs it (`last`)."""
 
-    def __init__(self, pairs: np.ndarray) -> None:
+    def __init__(self, pairs: np.ndarray, n_rows: int) -> None:
         self.n = len(pairs)
         rows = pairs.ravel().astype(np.int64)
         at = np.arange(2 * self.n, dtype=np.int64) // 2
         order = np.lexsort((at, rows))
         self.keys = rows[order] * (self.n + 1) + at[order]  # sorted by (row, pair)
+        self.last = np.full(n_rows, -1, dtype=np.int64)
+        ends = np.flatnonzero(np.append(rows[order][1:] != rows[order][:-1], True)) if self.n else np.zeros(0, dtype=np.int64)
+        self.last[rows[order][ends]] = at[order][ends]
 
     def after(self, rows: np.ndarray, pair: int) -> np.ndarray:
         """Index of the first pair after `pair` that holds each row; len(pairs) when none does."""
@@ -156,42 +158,27 @@ class NextUse:
 def confirmed_pairs(texts: pa.Array | TextsAt, pairs: np.ndarray, full: np.ndarray, params: DedupParams) -> Iterator[tuple[int, int, str]]:
     """(i, j, how) of each candidate pair (in the given order) that is a near duplicate.
 
-    Pairs are checked CONFIRM_PAIRS at a time. A row's shingle set is computed when a block first
-    needs it and kept while later pairs need it: dropped after its last pair, and beyond
-    CACHED_SETS sets the ones needed furthest ahead go first (recomputed if needed again). So
-    memory holds a bounded number of sets, not those of every candidate row (gigabytes at 1 GB of
-    text, where most rows are candidates), and at 100 MB none is computed twice."""
-    uses = NextUse(pairs)
-    sets: dict[int, np.ndarray] = {}
+    Pairs are checked CONFIRM_PAIRS at a time, each block's intersections in one compiled call
+    (set_pool). A row's shingle set is computed when a block first needs it and kept while later
+    pairs need it: dropped after its last pair, and beyond CACHED_SETS sets the ones needed
+    furthest ahead go first (recomputed if needed again). So memory holds a bounded number of
+    sets, not those of every candidate row (gigabytes at 1 GB of text, where most rows are
+    candidates), and at 100 MB none is computed twice."""
+    uses = NextUse(pairs, len(texts))
+    pool = SetPool(len(texts))
     for lo in range(0, len(pairs), CONFIRM_PAIRS):
         block = pairs[lo : lo + CONFIRM_PAIRS]
+        end = lo + len(block) - 1
         needed = sorted_unique(block.ravel())
-        missing = needed[[r not in sets for r in needed.tolist()]] if sets else needed
-        sets.update(zip(missing.tolist(), shingle_sets(texts, missing, params.shingle_size)))
-        flat, offsets = _flat(sets, needed)
-        left, right = np.searchsorted(needed, block[:, 0]), np.searchsorted(needed, block[:, 1])
-        sizes = np.diff(offsets)
-        kinds = near_match_kinds(
-            common_counts(flat, offsets, left, right), sizes[left], sizes[right], full[block[:, 0]], full[block[:, 1]], params
-        )
-        del flat
+        add_shingle_sets(pool, texts, needed[~pool.held(needed)], params.shingle_size)
+        i, j = block[:, 0], block[:, 1]
+        kinds = near_match_kinds(pool.common_counts(i, j), pool.sizes(i), pool.sizes(j), full[i], full[j], params)
         for k in np.flatnonzero(kinds).tolist():
-            yield int(block[k, 0]), int(block[k, 1]), MATCH_NAMES[int(kinds[k])]
-        done = needed[uses.after(needed, lo + len(block) - 1) == len(pairs)]  # only this block's rows can be done
-        for r in done.tolist():
-            del sets[r]
-        if len(sets) > CACHED_SETS:
-            cached = np.fromiter(sets, dtype=np.int64, count=len(sets))
-            for r in cached[np.argsort(uses.after(cached, lo + len(block) - 1), kind="stable")[CACHED_SETS:]].tolist():
-                del sets[r]
-
-
-def _flat(sets: dict[int, np.ndarray], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The sets of `rows` end to end, and where each starts (one more offset: the end)."""
-    parts = [sets[r] for r in rows.tolist()]
-    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum([len(part) for part in parts], out=offsets[1:])
-    return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)), offsets
+            yield int(i[k]), int(j[k]), MATCH_NAMES[int(kinds[k])]
+        pool.drop(needed[uses.last[needed] <= end])
+        if len(pool) > CACHED_SETS:
+            held = pool.rows()
+            pool.drop(held[np.argsort(uses.after(held, end), kind="stable")[CACHED_SETS:]])
 
 
 @dataclass
