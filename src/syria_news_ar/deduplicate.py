@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -23,10 +24,12 @@ from .minhash import band_hashes, shingle_hashes, signatures
 from .params import DedupParams
 from .progress import progress
 from .segment import KIND_PARAGRAPH
-from .set_pool import SetPool
 from .texts_at import TextsAt
 from .unionfind import UnionFind
 from .worker import share_work
+
+if TYPE_CHECKING:
+    from .set_pool import SetPool
 
 DEDUP_SCHEMA = pa.schema(
     [("paragraph_id", pa.string()), ("first_line", pa.int64()), ("near_duplicate_cluster", pa.string())]
@@ -164,6 +167,8 @@ def confirmed_pairs(texts: pa.Array | TextsAt, pairs: np.ndarray, full: np.ndarr
     furthest ahead go first (recomputed if needed again). So memory holds a bounded number of
     sets, not those of every candidate row (gigabytes at 1 GB of text, where most rows are
     candidates), and at 100 MB none is computed twice."""
+    from .set_pool import SetPool  # here: the MinHash worker imports this module, and numba costs 63 MB and 0.25 s
+
     uses = NextUse(pairs, len(texts))
     pool = SetPool(len(texts))
     for lo in range(0, len(pairs), CONFIRM_PAIRS):
