@@ -1,7 +1,7 @@
 import dataclasses
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from syria_news_ar.deduplicate import CONTAINMENT, JACCARD, NextUse, deduplicate, near_match, near_match_kinds, shingles, sorted_unique
@@ -86,6 +86,11 @@ def test_sorted_unique(a: list[int]) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.integers(0, 400), st.integers(1, 400), st.integers(1, 400), st.booleans(), st.booleans())
+@example(14, 17, 17, False, False)  # Jaccard exactly 0.7 (14 of 20)
+@example(13, 17, 17, True, True)  # just under it, and under 0.9 containment
+@example(9, 10, 100, True, False)  # the shorter side exactly 0.9 contained
+@example(9, 100, 10, True, False)  # the same, the shorter side a heading
+@example(8, 10, 100, True, True)  # just under 0.9
 def test_near_match_kinds_follow_the_rules_at_their_edges(inter: int, size_a: int, size_b: int, a_full: bool, b_full: bool) -> None:
     """SPEC 6's rules with the params' thresholds (0.7, 0.9), as plain Python arithmetic."""
     from syria_news_ar.params import load

@@ -142,10 +142,11 @@ class NextUse:
         rows = pairs.ravel().astype(np.int64)
         at = np.arange(2 * self.n, dtype=np.int64) // 2
         order = np.lexsort((at, rows))
-        self.keys = rows[order] * (self.n + 1) + at[order]  # sorted by (row, pair)
+        rows, at = rows[order], at[order]
+        self.keys = rows * (self.n + 1) + at  # sorted by (row, pair)
         self.last = np.full(n_rows, -1, dtype=np.int64)
-        ends = np.flatnonzero(np.append(rows[order][1:] != rows[order][:-1], True)) if self.n else np.zeros(0, dtype=np.int64)
-        self.last[rows[order][ends]] = at[order][ends]
+        ends = np.flatnonzero(np.diff(rows, append=-1))  # each row's last place in that order
+        self.last[rows[ends]] = at[ends]
 
     def after(self, rows: np.ndarray, pair: int) -> np.ndarray:
         """Index of the first pair after `pair` that holds each row; len(pairs) when none does."""

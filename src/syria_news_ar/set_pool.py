@@ -2,10 +2,10 @@
 to end in one buffer, and the sizes of many pairs' intersections at once; the loops are compiled
 (numba).
 
-Confirming near-duplicate candidates is one set intersection per LSH pair: millions of pairs at
-1 GB of text. Done pair by pair with numpy, a pair cost ~11 us, almost all of it the calls'
-overhead (79 s of the 1 GB benchmark's deduplicate); sets kept as one array each also cost a
-numpy sort call apiece and a copy into one buffer per block of pairs. Here a batch of sets is
+Confirming near-duplicate candidates is one set intersection per LSH pair: 7.3M pairs in the
+1 GB benchmark. Done pair by pair with numpy calls they took 79 s there under cProfile (~11 us
+a pair, for sets of ~240 values); sets kept as one array each also cost a numpy sort call apiece
+and a copy into one buffer per block of pairs. Here a batch of sets is
 sorted, its repeats dropped and appended to the pool in one call, and a block of pairs is merged
 in another. The compiled code is cached beside this module (numba's `cache=True`), so only the
 first run on a machine compiles it.
@@ -68,7 +68,8 @@ class SetPool:
     """Sorted sets of some of `n_rows` rows, end to end in one uint64 buffer (row r: its span
     start[r]:stop[r], start -1 when not held). Dropping a row frees its span; an add that does not
     fit compacts the held sets to the front, and grows the buffer only when that frees too little,
-    so the buffer stays within about 1 / (1 - FREE_SHARE) of what is held (one block's sets more)."""
+    so the buffer stays within about 1 / (1 - FREE_SHARE) of the most ever held at once plus one
+    batch being added."""
 
     def __init__(self, n_rows: int, capacity: int = 1 << 16) -> None:
         self.buf = np.empty(capacity, dtype=np.uint64)
