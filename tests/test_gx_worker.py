@@ -4,6 +4,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,3 +147,25 @@ def test_an_unstarted_worker_spawns_nothing_and_submit_starts_it(tmp_path: Path,
         with pytest.raises(FileNotFoundError):
             worker.result()
     assert worker_children() == []
+
+
+def test_the_warm_up_defers_what_the_suites_never_use_and_a_use_loads_it(seed_build, params: Params) -> None:
+    """In a fresh interpreter, as in the worker: after the warm-up and the seed's suites the
+    deferred modules are still unexecuted, and the first use of one loads it in full."""
+    out, _ = seed_build
+    code = f"""
+import sys, types
+from pathlib import Path
+from syria_news_ar.gx_worker import DEFERRED_IMPORTS, _warm_up
+from syria_news_ar.expectations import run_suites
+from syria_news_ar.params import load
+_warm_up()
+results = run_suites(Path({str(out)!r}), load())
+assert all(not r.failures for r in results), results
+pending = sorted(n for n in DEFERRED_IMPORTS if type(sys.modules[n]) is not types.ModuleType)
+import scipy.stats
+print(pending, scipy.stats.norm.cdf(0.0), type(sys.modules["scipy.stats"]) is types.ModuleType)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["['altair',", "'scipy.stats']", "0.5", "True"]

@@ -2,7 +2,7 @@
 suites of step 5 run in a worker process (gx_worker.py), overlapping the other steps.
 
 The steps' modules (pyarrow, numpy, ...: ~0.4 s) are imported only once the worker is started, so
-its ~1.8 s import of GX, the longest path of a small build, begins as early as possible.
+its ~1.2 s import of GX, the longest path of a small build, begins as early as possible.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The build's Great Expectations suites in a worker process (worker.py), on the second core.
 
-Importing GX takes ~1.8 s and its suites ~11 s on the 100 MB benchmark input, all
+Importing GX takes ~1.2 s (DEFERRED_IMPORTS) and its suites ~11 s on the 100 MB benchmark input, all
 single-threaded. The worker is started first thing in a small build (after deduplication in a
 large one, see LATE_START_MIN_BYTES) and imports GX while this process works; it then reads the
 written Parquet itself and runs the suites while this process runs the plain checks. Closing it
@@ -9,8 +9,14 @@ stops it wherever it is, so a bad input or Ctrl-C never waits for GX.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Mapping
+import importlib.abc
+import importlib.util
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from importlib.machinery import ModuleSpec
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from .worker import Worker
@@ -20,15 +26,57 @@ if TYPE_CHECKING:
     from .params import Params
 
 
+# Modules GX imports when it is imported but our suites never use: scipy.stats (for KL-divergence
+# and other distribution expectations) and altair (charts in Data Docs). Deferring them took the
+# worker's import from ~2.1 to ~1.2 s and ~234 to ~158 MB on this machine; a suite that uses one
+# loads it on first use (importlib.util.LazyLoader), so results cannot change, only timings.
+DEFERRED_IMPORTS = frozenset({"scipy.stats", "altair"})
+
+
+class _DeferringFinder(importlib.abc.MetaPathFinder):
+    """Finds the named modules with their usual loader wrapped in a LazyLoader: the module object
+    is created on import and executed on its first attribute access."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+
+    def find_spec(self, name: str, path: Sequence[str] | None, target: ModuleType | None = None) -> ModuleSpec | None:
+        if name not in self.names:
+            return None
+        sys.meta_path.remove(self)  # find the real spec without finding ourselves again
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None:
+            return None
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        return spec
+
+
+@contextmanager
+def deferred_imports(names: frozenset[str] = DEFERRED_IMPORTS) -> Iterator[None]:
+    """Imports of `names` inside the block are deferred to their first use (LazyLoader; not
+    thread-safe on Python 3.11, which is why only the worker, one thread importing, uses it)."""
+    finder = _DeferringFinder(names)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+
+
 def _warm_up() -> None:
     """Everything run_suites imports, so the import overlaps the build's first steps.
 
     The cyclic garbage collector is off while importing and the imported objects are then frozen
     out of its scans: importing GX creates hundreds of thousands of objects and little garbage,
-    and collecting while it does took ~0.3 s of the ~2.1 s import here (1.8 s without)."""
+    and collecting while it does took ~0.3 s of the import here. Modules GX imports but the
+    suites never use are deferred (DEFERRED_IMPORTS)."""
     gc.disable()
     try:
-        import great_expectations  # noqa: F401  (~1.8 s: scipy, altair, pandas)
+        with deferred_imports():
+            import great_expectations  # noqa: F401  (~1.2 s: pandas, pydantic, marshmallow, its own modules)
         import pandas  # noqa: F401
         import pyarrow.parquet  # noqa: F401
 
@@ -50,7 +98,7 @@ def _run_suites(
 
 # A source at least this large starts the worker only once deduplication is done
 # (`SuiteWorker.for_source`): its import then overlaps splitting and writing (~6 s at 100 MB of
-# source), and the ~235 MB it holds once GX, pandas and scipy are imported are not held while
+# source), and the ~160 MB it holds once GX and pandas are imported are not held while
 # ingest, segment and deduplicate (each using both cores) peak. A smaller build starts it first
 # thing, as importing GX is then its longest path.
 LATE_START_MIN_BYTES = 16 << 20
