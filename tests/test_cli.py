@@ -91,6 +91,32 @@ def subcommands() -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------
+# Arrow's allocator
+# --------------------------------------------------------------------------------------------
+
+ALLOCATOR_PROBE = """
+import sys
+from syria_news_ar import cli
+def main():
+    import pyarrow as pa
+    print(pa.default_memory_pool().backend_name)
+    return 0
+cli.main = main
+cli.run()
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the console script picks jemalloc on Linux only")
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "jemalloc"), ("system", "system")])
+def test_the_console_script_uses_jemalloc_unless_the_user_chose(cli_env, chosen, expected):
+    env = {k: v for k, v in cli_env.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    done = subprocess.run([sys.executable, "-c", ALLOCATOR_PROBE], env=env, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, expected), done.stderr
+
+
+# --------------------------------------------------------------------------------------------
 # --help
 # --------------------------------------------------------------------------------------------
 

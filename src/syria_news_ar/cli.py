@@ -157,10 +157,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+# Arrow's allocator for the console script and the workers it spawns (they inherit the
+# environment), unless the user chose one: pyarrow's default here is mimalloc, which kept more of
+# what the steps free. 100 MB benchmark input, peak RSS of the build's process tree in alternated
+# runs: mimalloc 1,279 and 1,273 MB, jemalloc 1,178 and 1,162 MB, in the same time (42-44 s).
+# Arrow reads the variable when pyarrow is first loaded, so it is set before anything imports it.
+ARROW_ALLOCATOR = "jemalloc"
+
+
 def run() -> None:
     """The console script: main(), then exit without the interpreter's teardown, which takes
     ~0.2 s after a build (finalising pyarrow's and every other module's state). By then every
     output file is closed and the workers have stopped; the two streams are flushed here."""
+    if sys.platform == "linux":  # where pyarrow's wheels are built with jemalloc
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", ARROW_ALLOCATOR)
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:
