@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import signal
 import subprocess
@@ -154,7 +155,7 @@ def test_the_warm_up_defers_what_the_suites_never_use_and_a_use_loads_it(seed_bu
     deferred modules are still unexecuted, and the first use of one loads it in full."""
     out, _ = seed_build
     code = f"""
-import sys, types
+import json, sys, types
 from pathlib import Path
 from syria_news_ar.gx_worker import DEFERRED_IMPORTS, _warm_up
 from syria_news_ar.expectations import run_suites
@@ -164,8 +165,8 @@ results = run_suites(Path({str(out)!r}), load())
 assert all(not r.failures for r in results), results
 pending = sorted(n for n in DEFERRED_IMPORTS if type(sys.modules[n]) is not types.ModuleType)
 import scipy.stats
-print(pending, scipy.stats.norm.cdf(0.0), type(sys.modules["scipy.stats"]) is types.ModuleType)
+print(json.dumps({{"pending": pending, "cdf0": float(scipy.stats.norm.cdf(0.0)), "loaded": type(sys.modules["scipy.stats"]) is types.ModuleType}}))
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["['altair',", "'scipy.stats']", "0.5", "True"]
+    assert json.loads(done.stdout) == {"pending": ["altair", "scipy.stats"], "cdf0": 0.5, "loaded": True}

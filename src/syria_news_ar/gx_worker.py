@@ -1,10 +1,11 @@
 """The build's Great Expectations suites in a worker process (worker.py), on the second core.
 
-Importing GX takes ~1.2 s (DEFERRED_IMPORTS) and its suites ~11 s on the 100 MB benchmark input, all
-single-threaded. The worker is started first thing in a small build (after deduplication in a
-large one, see LATE_START_MIN_BYTES) and imports GX while this process works; it then reads the
-written Parquet itself and runs the suites while this process runs the plain checks. Closing it
-stops it wherever it is, so a bad input or Ctrl-C never waits for GX.
+Importing GX takes ~1.2 s (see DEFERRED_IMPORTS) and its suites ~15 s on the 100 MB benchmark
+input (15.2 s alone on 2026-11-27), all single-threaded. The worker is started first thing in a
+small build (after deduplication in a large one, see LATE_START_MIN_BYTES) and imports GX while
+this process works; it then reads the written Parquet itself and runs the suites while this
+process runs the plain checks. Closing it stops it wherever it is, so a bad input or Ctrl-C never
+waits for GX.
 """
 from __future__ import annotations
 
