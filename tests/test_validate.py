@@ -343,6 +343,21 @@ def test_suites_in_row_batches_equal_whole_splits(
     assert any(p.name.startswith("train-") or p.name.startswith("full-") for p in batched_splits)
 
 
+@pytest.mark.parametrize("case", GX_CASES, ids=[c.id for c in GX_CASES])
+def test_verdicts_first_then_details_equal_details_for_every_check(
+    case: Case, built: tuple[Path, dict], tmp_path: Path, params: Params, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checks run for their verdict alone and the failed ones again for their counts and
+    examples: the report is exactly the one of every check run with counts and examples."""
+    ds = damaged_copy(built, tmp_path, case.damage, params)
+    quick = run_suites(ds, params, built[1], None, case.suites)
+    monkeypatch.setattr(expectations, "VERDICT_FORMAT", expectations.RESULT_FORMAT)
+    detailed = run_suites(ds, params, built[1], None, case.suites)
+    assert any(r.failures for r in quick)
+    assert quick == detailed
+    assert all(f.count is not None or f.observed is not None for r in quick for f in r.failures)  # details, not just verdicts
+
+
 def test_row_batches_lead_with_the_row_before(tmp_path: Path) -> None:
     """Derived columns may read a row's predecessor (lines' prev_byte_end): each batch after the
     first starts with the last row of the batch before, across row groups too."""

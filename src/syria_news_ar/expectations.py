@@ -457,10 +457,11 @@ def run_suites(
             checks = list(kwargs_of)
             if docs_dir is not None:
                 outcome = run.saved(name, checks, _whole_frame(path, spec, checks))
-            elif not _batched(meta):
-                outcome = run(checks, _whole_frame(path, spec, checks))
             else:
-                outcome = _run_in_batches(run, path, spec, checks)
+                outcome = _outcome(run, path, spec, meta, checks, VERDICT_FORMAT)
+                failed = [check for check in checks if not outcome[check].success]
+                if failed:  # again, for their counts and first offending values
+                    outcome.update(_outcome(run, path, spec, meta, failed, RESULT_FORMAT))
             by_check = {e.check: e for e in spec.expectations}
             failures = [
                 _failure(f"{name}.{check}", by_check[check], kwargs_of[check], outcome[check])
@@ -501,20 +502,27 @@ def _whole_frame(path: Path, spec: SuiteSpec, checks: Collection[str]) -> pd.Dat
     return _frame(table, spec, named or set(names[:1]))
 
 
-def _run_in_batches(run: _Runner, path: Path, spec: SuiteSpec, checks: list[str]) -> dict[str, Any]:
+def _outcome(run: _Runner, path: Path, spec: SuiteSpec, meta: Any, checks: list[str], result_format: dict[str, Any]) -> dict[str, Any]:
+    """{check: result} of these checks over the split: one run on its frame, or in batches."""
+    if not _batched(meta):
+        return run(checks, _whole_frame(path, spec, checks), result_format)
+    return _run_in_batches(run, path, spec, checks, result_format)
+
+
+def _run_in_batches(run: _Runner, path: Path, spec: SuiteSpec, checks: list[str], result_format: dict[str, Any]) -> dict[str, Any]:
     """The outcome of each check over the whole split: the others on the split's frame of their
     columns, the row-wise ones batch by batch, merged (_Merged)."""
     specs = [e for e in spec.expectations if e.check in checks]
     whole = [e.check for e in specs if not row_wise(e)]
     rowwise = [e.check for e in specs if row_wise(e)]
-    outcome: dict[str, Any] = run(whole, _whole_frame(path, spec, whole)) if whole else {}
+    outcome: dict[str, Any] = run(whole, _whole_frame(path, spec, whole), result_format) if whole else {}
     merged = {check: _Merged() for check in rowwise}
     if rowwise:
         named = set().union(*(expectation_columns(e) for e in specs if e.check in rowwise))
         first = True
         for rows in _row_batches(path, frame_inputs(spec, named), BATCH_ROWS, BATCH_TEXT_BYTES):
             df = _frame(rows, spec, named)
-            for check, r in run(rowwise, df if first else df.iloc[1:]).items():  # drop the row before the batch
+            for check, r in run(rowwise, df if first else df.iloc[1:], result_format).items():  # drop the row before the batch
                 merged[check].add(r)
             first = False
     return {**outcome, **merged}
@@ -544,10 +552,10 @@ class _Runner:
                 raise SuiteFileError(f"{where}: bad kwargs for {e.type}: {exc}") from None
         return self.gx.ExpectationSuite(name=name, expectations=expectations)
 
-    def __call__(self, checks: list[str], df: pd.DataFrame) -> dict[str, Any]:
+    def __call__(self, checks: list[str], df: pd.DataFrame, result_format: dict[str, Any]) -> dict[str, Any]:
         """{check: GX result} of these checks on the frame (nothing is stored)."""
         suite = self._suite(self.spec.config, checks)
-        run = self.batch.get_batch(batch_parameters={"dataframe": df}).validate(suite, result_format=RESULT_FORMAT)
+        run = self.batch.get_batch(batch_parameters={"dataframe": df}).validate(suite, result_format=result_format)
         return {r.expectation_config.meta["check"]: r for r in run.results}
 
     def saved(self, name: str, checks: list[str], df: pd.DataFrame) -> dict[str, Any]:
@@ -561,3 +569,9 @@ class _Runner:
 
 # BASIC: counts and a few values; SUMMARY with row ids costs ~40% more run time
 RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": MAX_EXAMPLES}
+# Every check runs first for its verdict alone; only the failed ones run again with RESULT_FORMAT
+# (a report shows counts and examples of failed checks only). GX then builds and computes fewer
+# metrics per expectation. The seed's ten suites, three runs each: 0.54-0.60 s instead of
+# 0.75-0.98 s in a fresh process (as in the build's worker), 0.51-0.60 instead of 0.66-0.72 s once
+# warm; at 100 MB no difference beyond the spread of runs (13.7-15.4 vs 15.2-15.5 s).
+VERDICT_FORMAT = {"result_format": "BOOLEAN_ONLY"}
