@@ -158,9 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # Arrow's allocator for the console script and the workers it spawns (they inherit the
-# environment), unless the user chose one: pyarrow's default here is mimalloc, which kept more of
-# what the steps free. 100 MB benchmark input, peak RSS of the build's process tree in alternated
-# runs: mimalloc 1,279 and 1,273 MB, jemalloc 1,178 and 1,162 MB, in the same time (42-44 s).
+# environment), unless the user chose one; pyarrow's default here is mimalloc. 100 MB benchmark
+# input, peak RSS of the build's process tree in alternated runs: mimalloc 1,279 and 1,273 MB,
+# jemalloc 1,178 and 1,162 MB, in 42.0-43.6 s either way.
 # Arrow reads the variable when pyarrow is first loaded, so it is set before anything imports it.
 ARROW_ALLOCATOR = "jemalloc"
 
