@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import csv
-from collections import Counter
 from pathlib import Path
+
+import numpy as np
 
 from . import paths
 from .records import Records
@@ -11,29 +12,32 @@ from .records import Records
 LENGTH_BIN = 100  # characters
 
 
-def write_plots(plots_dir: Path, n_chars: list[int], n_sentences: list[int], splits: list[str]) -> None:
-    """One CSV per plot, one column per split, so each split is one series."""
+def write_plots(plots_dir: Path, n_chars: np.ndarray, n_sentences: np.ndarray, split: np.ndarray) -> None:
+    """One CSV per plot, one column per split, so each split is one series (`split`: a paragraph's
+    split as its place in paths.SPLITS)."""
     plots_dir.mkdir(parents=True, exist_ok=True)
-    for name, values, key in (
-        ("paragraph_length", n_chars, lambda v: v // LENGTH_BIN * LENGTH_BIN),
-        ("sentences_per_paragraph", n_sentences, lambda v: v),
+    for name, values in (
+        ("paragraph_length", n_chars // LENGTH_BIN * LENGTH_BIN),
+        ("sentences_per_paragraph", n_sentences),
     ):
-        counts = {s: Counter(key(v) for v, sp in zip(values, splits) if sp == s) for s in paths.SPLITS}
-        xs = sorted({x for c in counts.values() for x in c})
+        counts = [dict(zip(*(a.tolist() for a in np.unique(values[split == k], return_counts=True)))) for k in range(len(paths.SPLITS))]
+        xs = sorted({x for c in counts for x in c})
         x_name = "n_chars_from" if name == "paragraph_length" else "n_sentences"
         with (plots_dir / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh, lineterminator="\n")
             w.writerow([x_name, *paths.SPLITS])
             for x in xs:
-                w.writerow([x, *(counts[s].get(x, 0) for s in paths.SPLITS)])
+                w.writerow([x, *(c.get(x, 0) for c in counts)])
 
 
-def plot_columns(records: Records, doc_split: list[str]) -> tuple[list[int], list[int], list[str]]:
-    """What the plots need of the paragraphs (n_chars, n_sentences, split), so the records can go."""
+def plot_columns(records: Records, doc_split: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the plots need of the paragraphs (n_chars, n_sentences, split), so the records can go:
+    arrays, not lists of Python ints held through validation."""
+    split_of_doc = np.array([paths.SPLITS.index(s) for s in doc_split], dtype=np.int8)
     return (
-        records.paragraphs["n_chars"].to_pylist(),
-        records.paragraphs["n_sentences"].to_pylist(),
-        [doc_split[d] for d in records.paragraph_doc.tolist()],
+        records.paragraphs["n_chars"].to_numpy().astype(np.int64),
+        records.paragraphs["n_sentences"].to_numpy().astype(np.int64),
+        split_of_doc[records.paragraph_doc],
     )
 
 
