@@ -168,7 +168,7 @@ ARROW_ALLOCATOR = "jemalloc"
 # them here; with both decays at 0 it hands them back as they are freed. 100 MB build, three
 # alternated runs: peaks 993, 965 and 976 MB instead of 1,148, 1,107 and 1,114 MB. Its cost: six
 # alternated 100 MB builds, median 46.8 s against 45.4 s; one 1000 MB pair, 536.7 s against
-# 487.7 s (freed pages are faulted in again, mostly in validation's row-group reads). Read by
+# 487.7 s (validation 231 s against 197 s: freed pages are faulted in anew). Read by
 # Arrow's bundled jemalloc (prefix je_arrow_) when pyarrow is first loaded; set unless the user
 # set it.
 ARROW_JEMALLOC_CONF = "dirty_decay_ms:0,muzzy_decay_ms:0"
