@@ -97,7 +97,7 @@ def subcommands() -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 ALLOCATOR_PROBE = """
-import json, os, sys
+import json, os
 from syria_news_ar import cli
 
 def rss():
