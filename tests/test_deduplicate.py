@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from syria_news_ar.deduplicate import CONTAINMENT, JACCARD, NextUse, deduplicate, near_match, near_match_kinds, shingles, sorted_unique
+from syria_news_ar.deduplicate import CONTAINMENT, JACCARD, NextUse, deduplicate, locality_order, near_match, near_match_kinds, shingles, sorted_unique
 from syria_news_ar.ingest import ingest
 from syria_news_ar.segment import segment
 
@@ -120,3 +120,24 @@ def test_next_use_of_no_pairs() -> None:
     uses = NextUse(np.zeros((0, 2), dtype=np.int64), 3)
     assert uses.last.tolist() == [-1, -1, -1]
     assert uses.after(np.array([0, 2]), 0).tolist() == [0, 0]
+
+
+def most_rows_in_use(pairs: np.ndarray, n_rows: int) -> int:
+    """The most rows whose first pair has come and last pair has not yet gone, at any pair."""
+    first = np.full(n_rows, len(pairs)); last = np.full(n_rows, -1)
+    at = np.repeat(np.arange(len(pairs)), 2)
+    np.minimum.at(first, pairs.ravel(), at); np.maximum.at(last, pairs.ravel(), at)
+    live = np.zeros(len(pairs) + 1, dtype=np.int64)
+    np.add.at(live, first[last >= 0], 1); np.add.at(live, last[last >= 0] + 1, -1)
+    return int(np.cumsum(live).max())
+
+
+def test_locality_order_keeps_the_pairs_and_brings_linked_rows_together() -> None:
+    # two groups of linked rows, interleaved in row order (evens and odds), in candidate_pairs' order
+    groups = [range(0, 20, 2), range(1, 20, 2)]
+    pairs = np.array(sorted((a, b) for g in groups for a in g for b in g if a < b))
+    ordered = locality_order(pairs, 20)
+    assert sorted(map(tuple, ordered.tolist())) == sorted(map(tuple, pairs.tolist()))
+    assert most_rows_in_use(pairs, 20) == 19
+    assert most_rows_in_use(ordered, 20) == 10  # one group at a time
+    assert locality_order(np.zeros((0, 2), dtype=np.int64), 3).shape == (0, 2)
