@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Sequence
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
+from syria_news_ar.texts_at import TextsAt
 from syria_news_ar.worker import WorkerTraceback, share_work
 
 from test_gx_worker import worker_children
@@ -50,4 +53,23 @@ def test_an_error_in_the_workers_share_comes_back_with_its_traceback() -> None:
         share_work(fails_on_x, items, 2)
     assert isinstance(caught.value.__cause__, WorkerTraceback)
     assert "fails_on_x" in caught.value.__cause__.text
+    assert worker_children() == []
+
+
+def utf8_lengths(texts, scale: int) -> tuple[np.ndarray, list[int]]:
+    values = texts.slice(0, len(texts)).to_pylist()
+    return np.array([len(t.encode()) * scale for t in values], dtype=np.int64), [os.getpid()] * len(values)
+
+
+def test_arrow_texts_and_array_results_cross_through_files_that_are_removed(tmp_path, monkeypatch) -> None:
+    """A worker's Arrow share is spilled to a file and its numpy results come back in .npy files:
+    the same result as one process, the worker did the tail, and the folder is gone after."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    column = pa.array([f"سطر {i}" * (i % 5 + 1) for i in range(301)])
+    texts = TextsAt.of(column, np.arange(300, -1, -1))
+    alone = utf8_lengths(texts, 3)
+    shared = share_work(utf8_lengths, texts, 2, 3)
+    assert np.array_equal(shared[0], alone[0])
+    assert shared[1][0] == os.getpid() and shared[1][-1] != os.getpid()
+    assert list(tmp_path.iterdir()) == []
     assert worker_children() == []

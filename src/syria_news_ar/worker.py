@@ -12,12 +12,14 @@ import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -189,23 +191,63 @@ def _concat(a: Any, b: Any) -> Any:
     return a + b
 
 
-def _own_copy(part: Any) -> Any:
-    """A slice of an Arrow array pickles its parent's whole buffers: send a compact copy instead."""
-    if type(part).__module__.startswith("pyarrow"):
-        import pyarrow as pa
+def _spill(part: Any, spill_dir: Path) -> Any:
+    """The worker's share as it is sent: Arrow texts (an array, a TextsAt view) go through a file
+    read back a batch at a time (texts_at.SpilledTexts), anything else through the pipe."""
+    if type(part).__module__.startswith(("pyarrow", "syria_news_ar.texts_at")):
+        from .texts_at import SpilledTexts
 
-        return pa.concat_arrays([part])
+        return SpilledTexts.write(part, spill_dir / "share.arrow")
     return part
+
+
+class _SpilledArray:
+    """A numpy array of the worker's result, left in a .npy file for the parent to load (sent
+    through the pipe it was held twice on each side: the array and its pickle)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> Any:
+        import numpy as np
+
+        return np.load(self.path)
+
+
+def _spilled_result(result: Any, stem: Path) -> Any:
+    """In the worker: the result with each numpy array in it written to a file named from `stem`."""
+    import numpy as np
+
+    if isinstance(result, tuple):
+        return tuple(_spilled_result(part, stem.with_name(f"{stem.name}-{k}")) for k, part in enumerate(result))
+    if isinstance(result, np.ndarray):
+        path = stem.with_name(stem.name + ".npy")
+        np.save(path, result, allow_pickle=False)
+        return _SpilledArray(path)
+    return result
+
+
+def _loaded(result: Any) -> Any:
+    if isinstance(result, tuple):
+        return tuple(_loaded(part) for part in result)
+    return result.load() if isinstance(result, _SpilledArray) else result
+
+
+def _run_share(fn: Callable[..., Any], items: Any, spill_dir: Path, *args: Any) -> Any:
+    """The worker's entry point in share_work."""
+    return _spilled_result(fn(items, *args), spill_dir / "result")
 
 
 def share_work(fn: Callable[..., Any], items: Sequence[T], min_items: int, *args: Any) -> Any:
     """fn(items, *args) for a function that maps a batch (a sequence or an Arrow array) to lists
-    or arrays (or a tuple of them) item by item: with at least `min_items`, a worker computes the tail while this process does
-    the head, and the parts are concatenated (the same result, by that contract)."""
+    or arrays (or a tuple of them) item by item: with at least `min_items`, a worker computes the
+    tail while this process does the head, and the parts are concatenated (the same result, by
+    that contract). Arrow texts and numpy results cross through files in a temporary folder."""
     if len(items) < max(min_items, 2):
         return fn(items, *args)
     cut = int(len(items) * (0.5 + HEAD_START_SHARE))
-    with Worker(f"syria-news-ar-{fn.__name__}") as worker:
-        worker.submit(fn, _own_copy(items[cut:]), *args)
+    with tempfile.TemporaryDirectory(prefix="syria-news-ar-share-") as spill, Worker(f"syria-news-ar-{fn.__name__}") as worker:
+        spill_dir = Path(spill)
+        worker.submit(_run_share, fn, _spill(items[cut:], spill_dir), spill_dir, *args)
         head = fn(items[:cut], *args)
-        return _concat(head, worker.result())
+        return _concat(head, _loaded(worker.result()))
