@@ -9,11 +9,13 @@ def test_document_groups_join_shared_tokens() -> None:
     pairs = [(0, "a"), (1, "b"), (2, "a"), (3, "c"), (3, "b"), (4, "d"), (2, "e"), (4, "e"), (0, "e")]
     docs = np.array([d for d, _ in pairs])
     tokens = np.array([[0, ord(t)] for _, t in pairs], dtype=np.uint64)
-    assert document_groups(5, docs, tokens) == [0, 1, 0, 1, 0]
-    assert document_groups(5, docs[:6], tokens[:6]) == [0, 1, 0, 1, 4]
-    assert document_groups(3, np.zeros(0, dtype=np.int64), np.zeros((0, 2), dtype=np.uint64)) == [0, 1, 2]
+    assert document_groups(5, [(docs, tokens)]) == [0, 1, 0, 1, 0]
+    assert document_groups(5, [(docs[:6], tokens[:6])]) == [0, 1, 0, 1, 4]
+    assert document_groups(5, [(docs[:6], tokens[:6]), (docs[6:], tokens[6:])]) == [0, 1, 0, 1, 0]
+    assert document_groups(3, [(np.zeros(0, dtype=np.int64), np.zeros((0, 2), dtype=np.uint64))]) == [0, 1, 2]
+    assert document_groups(3, []) == [0, 1, 2]
     # the same digest in another namespace is another token
-    assert document_groups(2, np.array([0, 1]), np.array([[0, 7], [1, 7]], dtype=np.uint64)) == [0, 1]
+    assert document_groups(2, [(np.array([0]), np.array([[0, 7]], dtype=np.uint64)), (np.array([1]), np.array([[0, 7]], dtype=np.uint64))]) == [0, 1]
 
 
 def test_assign_is_deterministic_and_seeded() -> None:

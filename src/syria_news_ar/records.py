@@ -54,13 +54,15 @@ class Records:
     `texts`, `text_batches`): the write step and the split's keys take a bounded batch at a time,
     so memory never holds a second copy of the corpus."""
 
-    paragraphs: pa.Table  # without text
-    sentences: pa.Table  # without text
+    paragraphs: pa.Table  # without text and document_id
+    sentences: pa.Table  # without text, id, paragraph_id and document_id
     documents: pa.Table  # without text
-    lines: pa.Table
+    lines: pa.Table  # without document_id
     paragraph_text: TextsAt  # each paragraph record's row of the ingest text column
     paragraph_doc: np.ndarray  # document index of each paragraph record
     sentence_doc: np.ndarray
+    sentence_paragraph: np.ndarray  # paragraph record of each sentence
+    line_doc: np.ndarray  # document index of each ledger row (-1: before the first document)
     sentence_bytes: np.ndarray  # (n, 2): each sentence's UTF-8 span in the ingest text column's buffer
     document_paragraphs: np.ndarray  # paragraph record of every position of every document, in order
     document_starts: np.ndarray  # where each document's positions start there (n_documents + 1)
@@ -109,10 +111,29 @@ class Records:
     def table(self, config: str, rows: np.ndarray) -> pa.Table:
         """Records `rows` of a config (in that order) with every column of its schema."""
         part = getattr(self, config).take(pa.array(rows, type=pa.int64()))
-        if config not in TEXT_CONFIGS:
-            return part
+        columns = {**dict(zip(part.column_names, part.columns)), **self.derived_columns(config, rows)}
+        if config in TEXT_CONFIGS:
+            columns["text"] = self.texts(config, rows)
         schema = arrow_schema(config)
-        return part.add_column(schema.get_field_index("text"), schema.field("text"), self.texts(config, rows))
+        return pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
+
+    def derived_columns(self, config: str, rows: np.ndarray) -> dict[str, pa.Array]:
+        """The id columns kept as row numbers rather than strings (each a 32-character id per
+        row: 575 MB for the 1000 MB benchmark's records), made for `rows` when asked for."""
+        document_ids = self.documents["id"]
+        if config == "paragraphs":
+            return {"document_id": document_ids.take(pa.array(self.paragraph_doc[rows]))}
+        if config == "sentences":
+            parent = self.sentence_paragraph[rows]
+            return {
+                "id": _sentence_ids(self.paragraphs["id"], parent, self.sentences["position"].take(pa.array(rows)).to_numpy()),
+                "paragraph_id": self.paragraphs["id"].take(pa.array(parent)),
+                "document_id": document_ids.take(pa.array(self.sentence_doc[rows])),
+            }
+        if config == "lines":
+            docs = self.line_doc[rows]
+            return {"document_id": document_ids.take(pa.array(docs, mask=docs < 0))}
+        return {}
 
     def text_batches(self, config: str, max_rows: int) -> Iterator[pa.Array]:
         """Every text of a config in order, at most max_rows rows and TEXT_BATCH_BYTES a batch."""
@@ -224,8 +245,8 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
     first_line = seg_line[first_rows]
     if not np.array_equal(first_line, dedup["first_line"].to_numpy()):
         raise ValueError("deduplicate's paragraphs are not segment's first occurrences, in order")
-    par_ids = dedup["paragraph_id"]
-    par_of_seg = pc.index_in(seg_key, value_set=par_ids.combine_chunks()).to_numpy(zero_copy_only=False)
+    par_ids = dedup["paragraph_id"].combine_chunks()  # one chunk: every row group takes from it
+    par_of_seg = pc.index_in(seg_key, value_set=par_ids).to_numpy(zero_copy_only=False)
     by_paragraph = np.argsort(par_of_seg, kind="stable")
     paragraph_text = TextsAt.of(ingested["text"], first_line - 1)  # read in place: no copy of the corpus
     text_column = paragraph_text.column
@@ -233,7 +254,6 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
     paragraph_doc = seg_doc[first_rows]
     paragraphs = _table("paragraphs", {
         "id": par_ids,
-        "document_id": doc_ids.take(pa.array(paragraph_doc)),
         "position": position_in_doc[first_rows],
         "kind": seg_first_rows["kind"],
         "n_chars": pc.utf8_length(text_column).take(pa.array(paragraph_text.rows)),
@@ -253,9 +273,6 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
     s_pos = np.arange(len(parent)) - list_offsets[parent]
     sentence_doc = paragraph_doc[parent]
     sentences = _table("sentences", {
-        "id": _sentence_ids(par_ids, parent, s_pos),
-        "paragraph_id": par_ids.take(pa.array(parent)),
-        "document_id": doc_ids.take(pa.array(sentence_doc)),
         "position": s_pos,
         "char_start": s_start,
         "char_end": s_end,
@@ -288,10 +305,10 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
         **{name: ingested[name] for name in ("line_number", "byte_start", "byte_end", "raw_sha256", "reason")},
         "status": status,
         "paragraph_id": ingested["key_hash"],
-        "document_id": doc_ids.take(pa.array(doc_of_line, mask=doc_of_line < 0)),
     })
     return Records(
         paragraphs, sentences, documents_table, lines, paragraph_text, paragraph_doc, sentence_doc,
+        sentence_paragraph=parent, line_doc=doc_of_line,
         sentence_bytes=codepoint_byte_spans(text_column, paragraph_text.rows[parent], s_start, s_end),
         document_paragraphs=par_of_seg.astype(np.int64),
         document_starts=np.append(doc_start, len(par_of_seg)).astype(np.int64),

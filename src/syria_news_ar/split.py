@@ -7,7 +7,7 @@ normalized key can appear in two splits of any config.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,22 +24,31 @@ from .unionfind import UnionFind
 KEY_BATCH = 20_000  # texts keyed at once
 
 
-def document_groups(n_docs: int, docs: np.ndarray, tokens: np.ndarray) -> list[int]:
-    """Group index (the smallest document index in it) of every document.
+def shared_token_links(docs: np.ndarray, tokens: np.ndarray) -> np.ndarray:
+    """Unique (a, b) document pairs to join, a the first document holding a token and b another:
+    row k says document docs[k] holds token tokens[k] (a row of integers). Tokens are grouped by
+    sorting, so memory is a few arrays, not a dict of every sentence key."""
+    if not len(docs):
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort(tokens.T[::-1])
+    sorted_tokens, sorted_docs = tokens[order], docs[order]
+    del order
+    new_run = np.ones(len(sorted_docs), dtype=bool)
+    new_run[1:] = np.any(sorted_tokens[1:] != sorted_tokens[:-1], axis=1)
+    del sorted_tokens
+    run_first_doc = sorted_docs[new_run][np.cumsum(new_run) - 1]
+    linked = run_first_doc != sorted_docs
+    return np.unique(np.stack([run_first_doc[linked], sorted_docs[linked]], axis=1), axis=0)
 
-    Row k says document docs[k] holds token tokens[k] (a row of integers); documents sharing any
-    token are joined. Tokens are grouped by sorting, so memory is a few arrays, not a dict of
-    every sentence key."""
+
+def document_groups(n_docs: int, namespaces: Iterable[tuple[np.ndarray, np.ndarray]]) -> list[int]:
+    """Group index (the smallest document index in it) of every document: documents sharing a
+    token of any namespace are joined. Each namespace is (docs, tokens) as in shared_token_links;
+    the same token in two namespaces joins nothing. They are taken one at a time (group_tokens
+    makes each when asked), so memory holds one namespace's tokens."""
     uf = UnionFind(n_docs)
-    if len(docs):
-        order = np.lexsort(tokens.T[::-1])
-        sorted_tokens, sorted_docs = tokens[order], docs[order]
-        new_run = np.ones(len(order), dtype=bool)
-        new_run[1:] = np.any(sorted_tokens[1:] != sorted_tokens[:-1], axis=1)
-        run_first_doc = sorted_docs[new_run][np.cumsum(new_run) - 1]
-        linked = run_first_doc != sorted_docs
-        edges = np.unique(np.stack([run_first_doc[linked], sorted_docs[linked]], axis=1), axis=0)
-        for a, b in edges.tolist():
+    for docs, tokens in namespaces:
+        for a, b in shared_token_links(docs, tokens).tolist():
             uf.union(a, b)
     return [uf.find(d) for d in range(n_docs)]
 
@@ -89,34 +98,30 @@ def id_digests(ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.frombuffer(bytes.fromhex("".join(ids.to_pylist())), dtype=np.uint64).reshape(-1, 2)
 
 
-# Token namespaces: a paragraph id and the normalized key of a sentence or document text are
-# the same kind of token (the same key in two configs must not cross splits); a cluster is not.
-KEY_TOKEN, CLUSTER_TOKEN = 0, 1
-
-
-def group_tokens(records: Records) -> tuple[np.ndarray, np.ndarray]:
-    """(document, token) rows that must not cross splits: document keys, paragraph ids,
-    clusters and sentence keys; a token is (namespace, 128-bit digest)."""
+def group_tokens(records: Records) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(documents, tokens) of each namespace of things that must not cross splits, one at a time;
+    a token is a 128-bit digest (two uint64). Keys: a document's normalized text, its paragraphs'
+    ids and its sentences' normalized texts (the same key in two configs must not cross splits);
+    clusters: its paragraphs' near-duplicate clusters (a cluster id is not a key)."""
     listed = records.documents["paragraph_ids"].combine_chunks()
-    listed_docs = pc.list_parent_indices(listed).to_numpy()
+    listed_docs = pc.list_parent_indices(listed).to_numpy().astype(np.int64)
     listed_pids = pc.list_flatten(listed)
+    yield (
+        np.concatenate([np.arange(records.documents.num_rows, dtype=np.int64), listed_docs, records.sentence_doc.astype(np.int64)]),
+        np.concatenate([
+            key_digests(records.text_batches("documents", KEY_BATCH)),
+            id_digests(listed_pids),
+            key_digests(records.text_batches("sentences", KEY_BATCH)),
+        ]),
+    )
     par = records.paragraphs
-    clusters = par["near_duplicate_cluster"].take(pc.index_in(listed_pids, value_set=par["id"].combine_chunks()))
-    parts = [
-        (np.arange(records.documents.num_rows), KEY_TOKEN, key_digests(records.text_batches("documents", KEY_BATCH))),
-        (listed_docs, KEY_TOKEN, id_digests(listed_pids)),
-        (listed_docs, CLUSTER_TOKEN, id_digests(clusters)),
-        (records.sentence_doc, KEY_TOKEN, key_digests(records.text_batches("sentences", KEY_BATCH))),
-    ]
-    docs = np.concatenate([d for d, _, _ in parts]).astype(np.int64)
-    tokens = np.concatenate([np.column_stack([np.full(len(t), ns, dtype=np.uint64), t]) for _, ns, t in parts])
-    return docs, tokens
+    yield listed_docs, id_digests(par["near_duplicate_cluster"].take(pc.index_in(listed_pids, value_set=par["id"].combine_chunks())))
 
 
 def split_documents(records: Records, params: Params) -> tuple[list[str], dict[str, Any]]:
     """Split name of every document, and what the split step reports."""
     n_docs = records.documents.num_rows
-    group_of = document_groups(n_docs, *group_tokens(records))
+    group_of = document_groups(n_docs, group_tokens(records))
     roots = sorted(set(group_of))
     index = {r: i for i, r in enumerate(roots)}
     weights = [0] * len(roots)
