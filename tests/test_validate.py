@@ -512,3 +512,51 @@ def test_arabic_letter_shares_equal_the_reference(texts) -> None:
     from syria_news_ar.expectations import arabic_letter_share, arabic_letter_shares
 
     assert arabic_letter_shares(texts) == [arabic_letter_share(t) for t in texts]
+
+
+LEDGER_TYPES = {"line_number": pa.int64(), "status": pa.string(), "paragraph_id": pa.string(), "reason": pa.string()}
+
+
+def _ledger_table(rows: list[tuple[int, str | None, str | None, str | None]]) -> pa.Table:
+    columns = list(zip(*rows)) if rows else [[] for _ in LEDGER_TYPES]
+    return pa.table({name: pa.array(list(col), type=t) for (name, t), col in zip(LEDGER_TYPES.items(), columns)})
+
+
+def _paragraph_splits(ids: list[str], listed: list[list[int]], cuts: list[int]) -> list[pa.Table]:
+    table = pa.table({"id": pa.array(ids, pa.string()), "source_lines": pa.array(listed, pa.list_(pa.int64()))})
+    bounds = [0, *sorted(min(c, len(ids)) for c in cuts), len(ids)]
+    return [table.slice(a, b - a) for a, b in zip(bounds, bounds[1:])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    n_pars=st.integers(0, 6),
+    listed=st.lists(st.lists(st.integers(-1, 8), max_size=4), min_size=6, max_size=6),
+    rows=st.lists(st.tuples(st.integers(-1, 8), st.sampled_from(["kept", "duplicate", "blank", "rejected", "other", None]),
+                            st.sampled_from([None, "p0", "p1", "p2", "p3", "p4", "p5", "p9"]), st.sampled_from([None, "r"])), max_size=12),
+    cuts=st.lists(st.integers(0, 6), max_size=2),
+)
+def test_ledger_offenders_in_arrow_are_those_of_the_row_by_row_check(n_pars, listed, rows, cuts) -> None:
+    """The vectorised ledger.status / ledger.source_lines check (used at scale) names exactly the
+    rows and paragraphs the row-by-row one names, damage included: unknown, missing or wrong
+    paragraphs, repeated or foreign lines, reasons, statuses, empty source_lines."""
+    from syria_news_ar.validate import _arrow_ledger_ok, _ledger_offenders, _ledger_offenders_arrow
+
+    pars = _paragraph_splits([f"p{i}" for i in range(n_pars)], listed[:n_pars], cuts)
+    lines = _ledger_table(rows)
+    assert _arrow_ledger_ok(lines, pars)
+    assert _ledger_offenders_arrow(lines, pars) == _ledger_offenders(lines, pars)
+
+
+def test_ledger_check_falls_back_to_row_by_row_where_arrow_would_differ() -> None:
+    """Repeated paragraph ids (the last record's lines count), null line numbers or listed lines,
+    other types: the row-by-row check runs there."""
+    from syria_news_ar.validate import _arrow_ledger_ok
+
+    lines = _ledger_table([(1, "kept", "p0", None)])
+    assert _arrow_ledger_ok(lines, _paragraph_splits(["p0"], [[1]], []))
+    assert not _arrow_ledger_ok(lines, _paragraph_splits(["p0", "p0"], [[1], [2]], [1]))
+    assert not _arrow_ledger_ok(lines, _paragraph_splits(["p0"], [[None]], []))
+    assert not _arrow_ledger_ok(_ledger_table([(None, "kept", "p0", None)]), _paragraph_splits(["p0"], [[1]], []))
+    assert not _arrow_ledger_ok(lines.set_column(0, "line_number", pa.array([1], pa.int32())), _paragraph_splits(["p0"], [[1]], []))
+    assert not _arrow_ledger_ok(lines, _paragraph_splits(["p0"], [[2**62]], []))
