@@ -188,8 +188,10 @@ def _column(splits: Splits, name: str) -> list[Any]:
 
 def _at(splits: Splits, name: str, rows: Iterable[int]) -> list[Any]:
     """A column's values at `rows` (indices over all splits, any order): offenders' ids are read
-    only when there are offenders."""
+    only when there are offenders (`splits` may be streamed row groups)."""
     index = np.fromiter(rows, dtype=np.int64)
+    if not len(index):  # splits may be streamed from the files: none is read for no offenders
+        return []
     out: list[Any] = [None] * len(index)
     lo = 0
     for table in splits:
@@ -553,15 +555,36 @@ def _offsets_wrong(texts: ParagraphTexts, owner: np.ndarray, start: np.ndarray, 
     return np.asarray(wrong, dtype=np.int64)
 
 
+class RecordIndex:
+    """Paragraph id -> record, as a dict of every record by id gave (`_by_id`): the distinct ids in
+    first-seen order (`ids`), each one's last record (`record`), and lookups of many ids at once
+    in Arrow (`ranks`, `records_of`): no Python string or dict entry per paragraph."""
+
+    def __init__(self, pars: Splits) -> None:
+        every = _arrow_column(pars, "id")
+        self.ids = pc.unique(every)  # in order of first occurrence
+        self.record = np.full(len(self.ids), -1, dtype=np.int64)
+        np.maximum.at(self.record, self.ranks(every), np.arange(len(every), dtype=np.int64))
+
+    def ranks(self, ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        """Place of each id among `ids` (-1: not a paragraph id)."""
+        return np.asarray(pc.fill_null(pc.index_in(ids, value_set=self.ids), -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    def records_of(self, ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        """Record of each id (-1: not a paragraph id)."""
+        ranks = self.ranks(ids)
+        return np.where(ranks >= 0, self.record[ranks], -1)
+
+
 def _sentence_offsets_and_cover(
-    record: dict[Any, int], texts: ParagraphTexts, n_sentences: list[Any], sents: Splits, sentence_texts: Iterable[pa.Table]
+    index: RecordIndex, texts: ParagraphTexts, n_sentences: np.ndarray, sents: Splits, sentences: Callable[[], Iterable[pa.Table]]
 ) -> tuple[list[Any], list[Any]]:
     """sentences.offsets and sentences.cover offenders: paragraphs in first-seen id order (a repeated
-    id is its last record: `record` maps an id to it), each with its sentences ordered by position
-    (stable); offending sentences in that order."""
-    rank = {p: k for k, p in enumerate(record)}
-    rec = np.fromiter(record.values(), dtype=np.int64, count=len(record))
-    group = np.fromiter((rank.get(p, -1) for (p,) in _rows(sents, "paragraph_id")), dtype=np.int64)
+    id is its last record), each with its sentences ordered by position (stable); offending
+    sentences in that order. `n_sentences` is each record's (-1 for a null); `sentences()`
+    streams the sentence files' texts and ids."""
+    rec = index.record
+    group = index.ranks(_arrow_column(sents, "paragraph_id"))
     position = _ints(sents, "position")
     order = np.lexsort((position, group))  # stable: ties keep record order
     order = order[group[order] >= 0]  # a sentence of no paragraph is refs.sentence_paragraph's
@@ -570,12 +593,12 @@ def _sentence_offsets_and_cover(
     cover_bad = _cover_bad(texts, rec, g, pos, start[order], end[order])
     owner = np.full(len(group), -1, dtype=np.int64)
     owner[group >= 0] = rec[group[group >= 0]]
-    wrong = _offsets_wrong(texts, owner, start, end, sentence_texts)
+    wrong = _offsets_wrong(texts, owner, start, end, sentences())
     place = np.empty(len(group), dtype=np.int64)
     place[order] = np.arange(len(order))
-    bad_offsets = _at(sents, "id", wrong[np.argsort(place[wrong], kind="stable")])
-    counts = np.bincount(g, minlength=len(rec)).tolist()
-    bad_cover = [p for (p, r), n, bad in zip(record.items(), counts, cover_bad.tolist()) if bad or n != n_sentences[r]]
+    bad_offsets = _at(sentences(), "id", wrong[np.argsort(place[wrong], kind="stable")])  # ids read only for offenders
+    counts = np.bincount(g, minlength=len(rec))
+    bad_cover = index.ids.filter(pa.array(cover_bad | (counts != n_sentences[rec]))).to_pylist()
     return bad_offsets, bad_cover
 
 
@@ -586,33 +609,46 @@ def check_texts(report: Report, tables: Tables, streamed: Mapping[str, Mapping[s
     for config in ("paragraphs", "sentences", "documents"):
         held = config == "paragraphs"
         bad = [dirty_texts(texts) for (texts,) in _batches(tables[config].values() if held else _streamed(streamed[config].values()), "text")]
+        with_ids = tables[config].values() if "id" in CHECK_COLUMNS[check_texts][config] else _streamed(streamed[config].values())
         report.check(
             f"clean_text.{config}",
-            _at(tables[config].values(), "id", np.flatnonzero(np.concatenate(bad or [np.zeros(0, dtype=bool)]))),
+            _at(with_ids, "id", np.flatnonzero(np.concatenate(bad or [np.zeros(0, dtype=bool)]))),
             "texts hold a removed/mapped character, a double space or an edge space",
         )
     pars = tables["paragraphs"].values()
-    record, texts = _by_id(_column(pars, "id"), itertools.count()), ParagraphTexts(pars)
+    index, texts = RecordIndex(pars), ParagraphTexts(pars)
+    n_sentences = pc.fill_null(_arrow_column(pars, "n_sentences"), -1).to_numpy().astype(np.int64)
     sents = tables["sentences"].values()
-    sentence_texts = _streamed(streamed["sentences"].values())
-    bad_offsets, bad_cover = _sentence_offsets_and_cover(record, texts, _column(pars, "n_sentences"), sents, sentence_texts)
+    bad_offsets, bad_cover = _sentence_offsets_and_cover(index, texts, n_sentences, sents, lambda: _streamed(streamed["sentences"].values()))
     report.check("sentences.offsets", bad_offsets, "sentences whose offsets do not give their text")
     report.check("sentences.cover", bad_cover, "paragraphs whose sentences do not cover them (or n_sentences/positions disagree)")
+    docs = tables["documents"].values()
+    listed = _arrow_column(docs, "paragraph_ids")
+    if listed.null_count:
+        raise ValueError(f"paragraph_ids has {listed.null_count} nulls")
     report.check(
         "documents.text",
-        _at(tables["documents"].values(), "id", _documents_not_joined(_streamed(streamed["documents"].values()), record, texts)),
+        _at(docs, "id", _documents_not_joined(_streamed(streamed["documents"].values()), index.records_of(pc.list_flatten(listed)),
+                                              pc.list_value_length(listed).to_numpy().astype(np.int64), texts)),
         "document texts differ from their paragraphs joined by newlines",
     )
 
 
-def _documents_not_joined(docs: Splits, record: dict[Any, int], texts: ParagraphTexts) -> Iterator[int]:
+def _documents_not_joined(docs: Splits, listed_records: np.ndarray, counts: np.ndarray, texts: ParagraphTexts) -> Iterator[int]:
     """Rows of documents whose text is not their listed paragraphs' texts (those that exist)
-    joined by newlines; a batch of documents fetches its paragraphs' texts."""
+    joined by newlines: document k lists counts[k] paragraphs, whose records (-1: no such
+    paragraph) follow those of the documents before it in listed_records. Document texts are
+    streamed; a batch of them fetches its paragraphs' texts."""
+    ends = np.cumsum(counts)
     row = 0
-    for doc_texts, listed in _batches(docs, "text", "paragraph_ids"):
-        text_of = texts.fetch(np.fromiter((record[p] for ps in listed for p in ps if p in record), dtype=np.int64))
-        for text, ps in zip(doc_texts, listed):
-            if text != "\n".join(text_of[record[p]] for p in ps if p in record):
+    for (doc_texts,) in _batches(docs, "text"):
+        at = int(ends[row - 1]) if row else 0
+        records = listed_records[at : int(ends[row + len(doc_texts) - 1])] if doc_texts else listed_records[:0]
+        text_of = texts.fetch(records[records >= 0])
+        for text, n in zip(doc_texts, counts[row : row + len(doc_texts)].tolist()):
+            own = listed_records[at : at + n]
+            at += n
+            if text != "\n".join(text_of[r] for r in own[own >= 0].tolist()):
                 yield row
             row += 1
 
@@ -672,8 +708,8 @@ CHECK_COLUMNS: dict[Callable[..., None], dict[str, tuple[str, ...]]] = {
     },
     check_texts: {
         "paragraphs": ("id", "text", "n_sentences"),
-        "sentences": ("id", "paragraph_id", "position", "char_start", "char_end"),
-        "documents": ("id",),
+        "sentences": ("paragraph_id", "position", "char_start", "char_end"),
+        "documents": ("id", "paragraph_ids"),
     },
     check_leakage: {
         "paragraphs": ("id", "near_duplicate_cluster"),
@@ -686,7 +722,7 @@ CHECK_COLUMNS: dict[Callable[..., None], dict[str, tuple[str, ...]]] = {
 }
 # The columns a check streams from the files a row group at a time (SplitTexts) instead of holding.
 STREAMED_COLUMNS: dict[Callable[..., None], dict[str, tuple[str, ...]]] = {
-    check_texts: {"sentences": ("text",), "documents": ("text", "paragraph_ids")},
+    check_texts: {"sentences": ("text", "id"), "documents": ("text",)},
     check_leakage: {"paragraphs": ("text",), "sentences": ("text",), "documents": ("text",)},
 }
 
