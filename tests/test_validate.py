@@ -560,3 +560,57 @@ def test_ledger_check_falls_back_to_row_by_row_where_arrow_would_differ() -> Non
     assert not _arrow_ledger_ok(_ledger_table([(None, "kept", "p0", None)]), _paragraph_splits(["p0"], [[1]], []))
     assert not _arrow_ledger_ok(lines.set_column(0, "line_number", pa.array([1], pa.int32())), _paragraph_splits(["p0"], [[1]], []))
     assert not _arrow_ledger_ok(lines, _paragraph_splits(["p0"], [[2**62]], []))
+
+
+MAYBE = st.sampled_from
+
+
+def _split_tables(columns: dict[str, tuple[pa.DataType, list[Any]]], cut: int) -> list[pa.Table]:
+    table = pa.table({name: pa.array(values, type=t) for name, (t, values) in columns.items()})
+    cut = min(cut, table.num_rows)
+    return [table.slice(0, cut), table.slice(cut)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pars=st.lists(st.tuples(MAYBE(["a", "b", "c", None]), MAYBE(["d0", "d1", "d9", None]), MAYBE(["a", "b", "z", None])), max_size=6),
+    sents=st.lists(st.tuples(MAYBE(["s0", "s1", "s2"]), MAYBE(["a", "b", "c", "q", None]), MAYBE(["d0", "d1", "d9", None])), max_size=6),
+    docs=st.lists(st.tuples(MAYBE(["d0", "d1", "d2", None]), st.lists(MAYBE(["a", "b", "q", None]), max_size=3), MAYBE([0, 1, 2, 3, None])), max_size=5),
+    lines=st.lists(st.tuples(MAYBE(["a", "b", "q", None]), MAYBE(["d0", "d1", "d9", None])), max_size=6),
+    cut=st.integers(0, 6),
+)
+def test_reference_offenders_in_arrow_are_those_of_the_row_by_row_check(pars, sents, docs, lines, cut) -> None:
+    """The vectorised refs.* checks (used at scale) name exactly what the row-by-row ones name:
+    repeated ids (the last record counts), nulls, dangling and wrong references, in their order."""
+    from syria_news_ar.validate import _arrow_references_ok, _reference_offenders, _reference_offenders_arrow
+
+    s, l = pa.string(), pa.list_(pa.string())
+    tables = {
+        "paragraphs": _split_tables({"id": (s, [p[0] for p in pars]), "document_id": (s, [p[1] for p in pars]),
+                                     "near_duplicate_cluster": (s, [p[2] for p in pars])}, cut),
+        "sentences": _split_tables({"id": (s, [x[0] for x in sents]), "paragraph_id": (s, [x[1] for x in sents]),
+                                    "document_id": (s, [x[2] for x in sents])}, cut),
+        "documents": _split_tables({"id": (s, [d[0] for d in docs]), "paragraph_ids": (l, [d[1] for d in docs]),
+                                    "n_paragraphs": (pa.int64(), [d[2] for d in docs])}, cut),
+        "lines": _split_tables({"line_number": (pa.int64(), list(range(1, len(lines) + 1))), "paragraph_id": (s, [x[0] for x in lines]),
+                                "document_id": (s, [x[1] for x in lines])}, 99),
+    }
+    assert _arrow_references_ok(tables)
+    assert _reference_offenders_arrow(tables) == _reference_offenders(tables)
+
+
+def test_reference_check_falls_back_to_row_by_row_on_other_types_or_null_lists() -> None:
+    from syria_news_ar.validate import _arrow_references_ok
+
+    s = pa.string()
+    tables = {
+        "paragraphs": _split_tables({"id": (s, ["a"]), "document_id": (s, ["d"]), "near_duplicate_cluster": (s, ["a"])}, 1),
+        "sentences": _split_tables({"id": (s, []), "paragraph_id": (s, []), "document_id": (s, [])}, 0),
+        "documents": _split_tables({"id": (s, ["d"]), "paragraph_ids": (pa.list_(s), [["a"]]), "n_paragraphs": (pa.int64(), [1])}, 1),
+        "lines": _split_tables({"line_number": (pa.int64(), [1]), "paragraph_id": (s, ["a"]), "document_id": (s, ["d"])}, 1),
+    }
+    assert _arrow_references_ok(tables)
+    assert not _arrow_references_ok({**tables, "documents": _split_tables(
+        {"id": (s, ["d"]), "paragraph_ids": (pa.list_(s), [None]), "n_paragraphs": (pa.int64(), [1])}, 1)})
+    assert not _arrow_references_ok({**tables, "documents": _split_tables(
+        {"id": (s, ["d"]), "paragraph_ids": (pa.list_(s), [["a"]]), "n_paragraphs": (pa.int32(), [1])}, 1)})

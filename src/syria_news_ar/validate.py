@@ -260,6 +260,53 @@ def _sample(table: pa.Table, step: int, start: int = 0) -> Iterator[dict[str, An
         yield from table.take(pa.array(indices[lo : lo + 1_000])).to_pylist()
 
 
+class RecordIndex:
+    """Paragraph id -> record, as a dict of every record by id gave (`_by_id`): the distinct ids in
+    first-seen order (`ids`), each one's last record (`record`), and lookups of many ids at once
+    in Arrow (`ranks`, `records_of`): no Python string or dict entry per paragraph."""
+
+    def __init__(self, pars: Splits) -> None:
+        every = _arrow_column(pars, "id")
+        self.ids = pc.unique(every)  # in order of first occurrence
+        self.record = np.full(len(self.ids), -1, dtype=np.int64)
+        np.maximum.at(self.record, self.ranks(every), np.arange(len(every), dtype=np.int64))
+
+    def ranks(self, ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        """Place of each id among `ids` (-1: not a paragraph id)."""
+        return np.asarray(pc.fill_null(pc.index_in(ids, value_set=self.ids), -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    def records_of(self, ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        """Record of each id (-1: not a paragraph id)."""
+        ranks = self.ranks(ids)
+        return np.where(ranks >= 0, self.record[ranks], -1)
+
+
+def _sentence_offsets_and_cover(
+    index: RecordIndex, texts: ParagraphTexts, n_sentences: np.ndarray, sents: Splits, sentences: Callable[[], Iterable[pa.Table]]
+) -> tuple[list[Any], list[Any]]:
+    """sentences.offsets and sentences.cover offenders: paragraphs in first-seen id order (a repeated
+    id is its last record), each with its sentences ordered by position (stable); offending
+    sentences in that order. `n_sentences` is each record's (-1 for a null); `sentences()`
+    streams the sentence files' texts and ids."""
+    rec = index.record
+    group = index.ranks(_arrow_column(sents, "paragraph_id"))
+    position = _ints(sents, "position")
+    order = np.lexsort((position, group))  # stable: ties keep record order
+    order = order[group[order] >= 0]  # a sentence of no paragraph is refs.sentence_paragraph's
+    g, pos = group[order], position[order]
+    start, end = _ints(sents, "char_start"), _ints(sents, "char_end")
+    cover_bad = _cover_bad(texts, rec, g, pos, start[order], end[order])
+    owner = np.full(len(group), -1, dtype=np.int64)
+    owner[group >= 0] = rec[group[group >= 0]]
+    wrong = _offsets_wrong(texts, owner, start, end, sentences())
+    place = np.empty(len(group), dtype=np.int64)
+    place[order] = np.arange(len(order))
+    bad_offsets = _at(sentences(), "id", wrong[np.argsort(place[wrong], kind="stable")])  # ids read only for offenders
+    counts = np.bincount(g, minlength=len(rec))
+    bad_cover = index.ids.filter(pa.array(cover_bad | (counts != n_sentences[rec]))).to_pylist()
+    return bad_offsets, bad_cover
+
+
 def check_schemas(report: Report, out_dir: Path, params: params_mod.ValidateParams) -> None:
     """Every record column-wise (schema_check), and the reference validator on every record of a
     small config or an evenly spaced sample of a large one (same constraints, two implementations).
@@ -290,29 +337,96 @@ def check_schemas(report: Report, out_dir: Path, params: params_mod.ValidatePara
 def check_ids_and_references(report: Report, tables: Tables) -> None:
     for config in ("paragraphs", "sentences", "documents"):
         report.check(f"unique_ids.{config}", sorted(_repeated(tables[config].values(), "id")), "ids repeat")
-    pars, sents, docs, lines = (tables[c].values() for c in ("paragraphs", "sentences", "documents", "lines"))
+    split_tables = {c: list(tables[c].values()) for c in ("paragraphs", "sentences", "documents", "lines")}
+    found = (_reference_offenders_arrow if _arrow_references_ok(split_tables) else _reference_offenders)(split_tables)
+    for check, what in REFERENCE_CHECKS.items():
+        report.check(check, found[check], what)
+
+
+REFERENCE_CHECKS = {
+    "refs.paragraph_document": "paragraphs name a missing document",
+    "refs.sentence_paragraph": "sentences name a missing paragraph or the wrong document",
+    "refs.document_paragraphs": "documents list a missing paragraph or a wrong n_paragraphs",
+    "refs.cluster": "paragraphs name a cluster that is not a paragraph id",
+    "refs.lines": "ledger rows name a missing paragraph or document",
+}
+
+
+def _reference_offenders(tables: Mapping[str, list[pa.Table]]) -> dict[str, list[Any]]:
+    """Each REFERENCE_CHECKS check's offenders, row by row in Python: ids in first-seen order (a
+    repeated id is its last record), sentence ids and line numbers in row order."""
+    pars, sents, docs, lines = (tables[c] for c in ("paragraphs", "sentences", "documents", "lines"))
     par_ids, doc_ids = _column(pars, "id"), _column(docs, "id")
     doc_of_par, known_docs = _by_id(par_ids, _column(pars, "document_id")), set(doc_ids)
-    report.check("refs.paragraph_document", [p for p, d in doc_of_par.items() if d not in known_docs], "paragraphs name a missing document")
-    report.check(
-        "refs.sentence_paragraph",
-        [s for s, p, d in _rows(sents, "id", "paragraph_id", "document_id") if p not in doc_of_par or doc_of_par[p] != d],
-        "sentences name a missing paragraph or the wrong document",
-    )
     listed = _by_id(doc_ids, zip(_column(docs, "paragraph_ids"), _column(docs, "n_paragraphs")))
-    report.check(
-        "refs.document_paragraphs",
-        [d for d, (ps, n) in listed.items() if any(p not in doc_of_par for p in ps) or n != len(ps)],
-        "documents list a missing paragraph or a wrong n_paragraphs",
-    )
-    report.check(
-        "refs.cluster",
-        [p for p, c in _by_id(par_ids, _column(pars, "near_duplicate_cluster")).items() if c not in doc_of_par],
-        "paragraphs name a cluster that is not a paragraph id",
-    )
     dangling = (i for i, (p, d) in enumerate(zip(_column(lines, "paragraph_id"), _column(lines, "document_id")))
                 if (p is not None and p not in doc_of_par) or (d is not None and d not in known_docs))
-    report.check("refs.lines", _at(lines, "line_number", dangling), "ledger rows name a missing paragraph or document")
+    return {
+        "refs.paragraph_document": [p for p, d in doc_of_par.items() if d not in known_docs],
+        "refs.sentence_paragraph": [s for s, p, d in _rows(sents, "id", "paragraph_id", "document_id") if p not in doc_of_par or doc_of_par[p] != d],
+        "refs.document_paragraphs": [d for d, (ps, n) in listed.items() if any(p not in doc_of_par for p in ps) or n != len(ps)],
+        "refs.cluster": [p for p, c in _by_id(par_ids, _column(pars, "near_duplicate_cluster")).items() if c not in doc_of_par],
+        "refs.lines": _at(lines, "line_number", dangling),
+    }
+
+
+REFERENCE_TYPES = {
+    "paragraphs": {"id": pa.string(), "document_id": pa.string(), "near_duplicate_cluster": pa.string()},
+    "sentences": {"id": pa.string(), "paragraph_id": pa.string(), "document_id": pa.string()},
+    "documents": {"id": pa.string(), "paragraph_ids": pa.list_(pa.string()), "n_paragraphs": pa.int64()},
+    "lines": {"paragraph_id": pa.string(), "document_id": pa.string()},
+}
+
+
+def _arrow_references_ok(tables: Mapping[str, list[pa.Table]]) -> bool:
+    """Whether _reference_offenders_arrow gives _reference_offenders' answer here: the schema's
+    types and no null lists of paragraph ids (the schema check reports the rest; the row-by-row
+    check then says what it always said)."""
+    for config, types in REFERENCE_TYPES.items():
+        for table in tables[config]:
+            if any(name not in table.column_names or table.schema.field(name).type != t for name, t in types.items()):
+                return False
+    return not any(table["paragraph_ids"].null_count for table in tables["documents"])
+
+
+def _reference_offenders_arrow(tables: Mapping[str, list[pa.Table]]) -> dict[str, list[Any]]:
+    """_reference_offenders' answer in Arrow and numpy, for data that _arrow_references_ok
+    accepts: ids are looked up with index_in / is_in (RecordIndex), not in dicts and sets of
+    millions of Python strings (2.1 GB at the 1000 MB benchmark)."""
+    pars, sents, docs, lines = (tables[c] for c in ("paragraphs", "sentences", "documents", "lines"))
+    par_index, doc_index = RecordIndex(pars), RecordIndex(docs)
+
+    def last_records(splits: list[pa.Table], name: str, index: RecordIndex) -> pa.Array:
+        return _arrow_column(splits, name).combine_chunks().take(pa.array(index.record, type=pa.int64()))
+
+    def known_doc(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        return np.asarray(pc.is_in(values, value_set=doc_index.ids).to_numpy(zero_copy_only=False), dtype=bool)
+
+    doc_of_par = last_records(pars, "document_id", par_index)
+    rank = par_index.ranks(_arrow_column(sents, "paragraph_id"))
+    named = rank >= 0
+    sentence_doc = _arrow_column(sents, "document_id").combine_chunks()
+    wrong_doc = np.zeros(len(rank), dtype=bool)
+    if named.any():
+        expected = doc_of_par.take(pa.array(rank[named]))
+        given = sentence_doc.filter(pa.array(named))
+        same = pc.or_(pc.fill_null(pc.equal(expected, given), False), pc.and_(pc.is_null(expected), pc.is_null(given)))
+        wrong_doc[named] = ~np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)
+    listed = last_records(docs, "paragraph_ids", doc_index)
+    n_listed = pc.fill_null(last_records(docs, "n_paragraphs", doc_index), -1).to_numpy(zero_copy_only=False)
+    document_bad = n_listed != pc.list_value_length(listed).to_numpy(zero_copy_only=False)
+    missing = par_index.ranks(pc.list_flatten(listed)) < 0
+    document_bad[pc.list_parent_indices(listed).to_numpy()[missing]] = True
+    line_par, line_doc = _arrow_column(lines, "paragraph_id"), _arrow_column(lines, "document_id")
+    dangling = (pc.is_valid(line_par).to_numpy(zero_copy_only=False) & (par_index.ranks(line_par) < 0)) | (
+        pc.is_valid(line_doc).to_numpy(zero_copy_only=False) & ~known_doc(line_doc))
+    return {
+        "refs.paragraph_document": par_index.ids.filter(pa.array(~known_doc(doc_of_par))).to_pylist(),
+        "refs.sentence_paragraph": _at(sents, "id", np.flatnonzero(~named | wrong_doc)),
+        "refs.document_paragraphs": doc_index.ids.filter(pa.array(document_bad)).to_pylist(),
+        "refs.cluster": par_index.ids.filter(pa.array(par_index.ranks(last_records(pars, "near_duplicate_cluster", par_index)) < 0)).to_pylist(),
+        "refs.lines": _at(lines, "line_number", np.flatnonzero(dangling)),
+    }
 
 
 def _ledger_row_wrong(number: int, status: str, pid: str | None, reason: str | None, source_lines: Mapping[str | None, list[int]]) -> bool:
@@ -553,53 +667,6 @@ def _offsets_wrong(texts: ParagraphTexts, owner: np.ndarray, start: np.ndarray, 
         wrong += [row + k for k, (r, a, b, text) in enumerate(spans) if r >= 0 and text_of[r][a:b] != text]
         row += len(batch)
     return np.asarray(wrong, dtype=np.int64)
-
-
-class RecordIndex:
-    """Paragraph id -> record, as a dict of every record by id gave (`_by_id`): the distinct ids in
-    first-seen order (`ids`), each one's last record (`record`), and lookups of many ids at once
-    in Arrow (`ranks`, `records_of`): no Python string or dict entry per paragraph."""
-
-    def __init__(self, pars: Splits) -> None:
-        every = _arrow_column(pars, "id")
-        self.ids = pc.unique(every)  # in order of first occurrence
-        self.record = np.full(len(self.ids), -1, dtype=np.int64)
-        np.maximum.at(self.record, self.ranks(every), np.arange(len(every), dtype=np.int64))
-
-    def ranks(self, ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
-        """Place of each id among `ids` (-1: not a paragraph id)."""
-        return np.asarray(pc.fill_null(pc.index_in(ids, value_set=self.ids), -1).to_numpy(zero_copy_only=False), dtype=np.int64)
-
-    def records_of(self, ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
-        """Record of each id (-1: not a paragraph id)."""
-        ranks = self.ranks(ids)
-        return np.where(ranks >= 0, self.record[ranks], -1)
-
-
-def _sentence_offsets_and_cover(
-    index: RecordIndex, texts: ParagraphTexts, n_sentences: np.ndarray, sents: Splits, sentences: Callable[[], Iterable[pa.Table]]
-) -> tuple[list[Any], list[Any]]:
-    """sentences.offsets and sentences.cover offenders: paragraphs in first-seen id order (a repeated
-    id is its last record), each with its sentences ordered by position (stable); offending
-    sentences in that order. `n_sentences` is each record's (-1 for a null); `sentences()`
-    streams the sentence files' texts and ids."""
-    rec = index.record
-    group = index.ranks(_arrow_column(sents, "paragraph_id"))
-    position = _ints(sents, "position")
-    order = np.lexsort((position, group))  # stable: ties keep record order
-    order = order[group[order] >= 0]  # a sentence of no paragraph is refs.sentence_paragraph's
-    g, pos = group[order], position[order]
-    start, end = _ints(sents, "char_start"), _ints(sents, "char_end")
-    cover_bad = _cover_bad(texts, rec, g, pos, start[order], end[order])
-    owner = np.full(len(group), -1, dtype=np.int64)
-    owner[group >= 0] = rec[group[group >= 0]]
-    wrong = _offsets_wrong(texts, owner, start, end, sentences())
-    place = np.empty(len(group), dtype=np.int64)
-    place[order] = np.arange(len(order))
-    bad_offsets = _at(sentences(), "id", wrong[np.argsort(place[wrong], kind="stable")])  # ids read only for offenders
-    counts = np.bincount(g, minlength=len(rec))
-    bad_cover = index.ids.filter(pa.array(cover_bad | (counts != n_sentences[rec]))).to_pylist()
-    return bad_offsets, bad_cover
 
 
 def check_texts(report: Report, tables: Tables, streamed: Mapping[str, Mapping[str, SplitTexts]]) -> None:
