@@ -4,8 +4,8 @@ Importing GX takes ~1.2 s (see DEFERRED_IMPORTS) and its suites ~15 s on the 100
 input (15.2 s alone on 2026-11-27), all single-threaded. The worker is started first thing in a
 small build (once the records are assembled in a large one, see LATE_START_MIN_BYTES) and
 imports GX while this process works; it then reads the written Parquet itself and runs the
-suites while this process runs the plain checks. Closing it stops it wherever it is, so a bad input or Ctrl-C never
-waits for GX.
+suites while this process runs the plain checks. Closing it stops it wherever it is, so a bad
+input or Ctrl-C never waits for GX.
 """
 from __future__ import annotations
 
@@ -100,8 +100,8 @@ def _run_suites(
 # A source at least this large starts the worker only once the records are assembled
 # (`SuiteWorker.for_source`, build.py): its import then overlaps splitting and writing (~6 s at
 # 100 MB of source), and the ~170 MB it holds once GX and pandas are imported are not held while
-# ingest, segment, deduplicate (each using both cores) and assembling peak. A smaller build starts it first
-# thing, as importing GX is then its longest path.
+# ingest, segment, deduplicate (each using both cores) and assembling peak. A smaller build
+# starts it first thing, as importing GX is then its longest path.
 LATE_START_MIN_BYTES = 16 << 20
 
 

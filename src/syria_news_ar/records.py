@@ -111,22 +111,22 @@ class Records:
     def table(self, config: str, rows: np.ndarray) -> pa.Table:
         """Records `rows` of a config (in that order) with every column of its schema."""
         part = getattr(self, config).take(pa.array(rows, type=pa.int64()))
-        columns = {**dict(zip(part.column_names, part.columns)), **self.derived_columns(config, rows)}
+        columns = {**dict(zip(part.column_names, part.columns)), **self.derived_columns(config, rows, part)}
         if config in TEXT_CONFIGS:
             columns["text"] = self.texts(config, rows)
         schema = arrow_schema(config)
         return pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
 
-    def derived_columns(self, config: str, rows: np.ndarray) -> dict[str, pa.Array]:
-        """The id columns kept as row numbers rather than strings (each a 32-character id per
-        row: 575 MB for the 1000 MB benchmark's records), made for `rows` when asked for."""
+    def derived_columns(self, config: str, rows: np.ndarray, part: pa.Table) -> dict[str, pa.Array]:
+        """The id columns kept as row numbers rather than strings (a 32-character id per row),
+        made for `rows` (whose stored columns are `part`) when asked for."""
         document_ids = self.documents["id"]
         if config == "paragraphs":
             return {"document_id": document_ids.take(pa.array(self.paragraph_doc[rows]))}
         if config == "sentences":
             parent = self.sentence_paragraph[rows]
             return {
-                "id": _sentence_ids(self.paragraphs["id"], parent, self.sentences["position"].take(pa.array(rows)).to_numpy()),
+                "id": _sentence_ids(self.paragraphs["id"], parent, part["position"].to_numpy()),
                 "paragraph_id": self.paragraphs["id"].take(pa.array(parent)),
                 "document_id": document_ids.take(pa.array(self.sentence_doc[rows])),
             }
