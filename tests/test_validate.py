@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -502,8 +503,26 @@ def test_keys_in_two_splits_equal_the_reference(texts) -> None:
             for text in texts[config][split]:
                 splits_of_key[normalized_key(text)].add(split)
     tables = {c: {s: pa.table({"text": pa.array(texts[c][s], pa.string())}) for s in paths.SPLITS} for c in configs}
-    streamed = {c: {s: SplitTexts(t.num_rows, lambda t=t: [t.slice(0, 2), t.slice(2)]) for s, t in splits.items()} for c, splits in tables.items()}
+    streamed = {c: {s: SplitTexts.of_tables([t.slice(0, 2), t.slice(2)]) for s, t in splits.items()} for c, splits in tables.items()}
     assert keys_in_two_splits(streamed) == [k for k, s in splits_of_key.items() if len(s) > 1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=4), max_size=4), min_size=1, max_size=3),
+    st.lists(st.lists(st.integers(0, 40), max_size=8), max_size=6),
+)
+def test_paragraph_texts_fetch_any_records_in_any_order(splits, fetches) -> None:
+    """ParagraphTexts reads row groups back from the files as fetched (keeping only the last few):
+    any order of records, across groups and splits, gives every record's text (a null as "")."""
+    from syria_news_ar.validate import ParagraphTexts, SplitTexts
+
+    every = [t for groups in splits for group in groups for t in group]
+    texts = ParagraphTexts([SplitTexts.of_tables([pa.table({"text": pa.array(g, pa.string())}) for g in groups]) for groups in splits])
+    assert texts.lengths().tolist() == [len(t or "") for t in every]
+    for wanted in fetches:
+        records = [r for r in wanted if r < len(every)]
+        assert texts.fetch(np.asarray(records, dtype=np.int64)) == {r: every[r] or "" for r in records}
 
 
 @settings(max_examples=200, deadline=None)

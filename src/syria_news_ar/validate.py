@@ -15,7 +15,7 @@ import itertools
 import json
 import re
 import time
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,7 +36,7 @@ from .ingest import iter_raw_lines
 from .memory import release_memory
 from .schema_check import Violations
 from .records import bounded_slices
-from .write import read_row_groups, read_split
+from .write import read_row_group, read_row_groups, read_split
 
 NO_SOURCE = "not checked: no source given (--source)"
 
@@ -147,17 +147,36 @@ def load_tables(out_dir: Path, columns: Mapping[str, Collection[str]]) -> Tables
 @dataclass(frozen=True)
 class SplitTexts:
     """A split's rows a row group at a time, with the text columns a check streams instead of
-    holding (`read()`), and its row count."""
+    holding: in order (`read()`) or one group by number (`read_group`, for ParagraphTexts)."""
 
-    rows: int
-    read: Callable[[], Iterable[pa.Table]]
+    group_rows: tuple[int, ...]  # rows of each row group
+    read_group: Callable[[int], pa.Table]
+
+    @property
+    def rows(self) -> int:
+        return sum(self.group_rows)
+
+    def read(self) -> Iterator[pa.Table]:
+        for g in range(len(self.group_rows)):
+            yield self.read_group(g)
 
     @classmethod
     def of_file(cls, out_dir: Path, config: str, split: str, columns: Collection[str]) -> SplitTexts:
+        """Row groups of a split file with only those of `columns` it has (a file without row groups
+        is one empty group, so its columns are still seen); the file is opened on each read."""
         import pyarrow.parquet as pq
 
         path = out_dir / paths.parquet_relpath(config, split)
-        return cls(pq.ParquetFile(path).metadata.num_rows, lambda: read_row_groups(path, columns))
+        meta = pq.ParquetFile(path).metadata
+        if meta.num_row_groups == 0:
+            empty = next(read_row_groups(path, columns))
+            return cls((0,), lambda g: empty)
+        return cls(tuple(meta.row_group(g).num_rows for g in range(meta.num_row_groups)), lambda g: read_row_group(path, g, columns))
+
+    @classmethod
+    def of_tables(cls, parts: Sequence[pa.Table]) -> SplitTexts:
+        """Tables in memory as the row groups of a split (tests)."""
+        return cls(tuple(t.num_rows for t in parts), parts.__getitem__)
 
 
 def split_texts(out_dir: Path, columns: Mapping[str, Collection[str]]) -> dict[str, dict[str, SplitTexts]]:
@@ -604,27 +623,42 @@ def dirty_texts(texts: list[str | None]) -> np.ndarray:
 
 
 class ParagraphTexts:
-    """The paragraph texts of every split in record order (a null as ""), read in place from the
-    split tables (no concatenated copy: that was a second copy of the corpus text): checks fetch
-    the Python strings of a bounded batch of records at a time (`fetch`)."""
+    """The paragraph texts of every split in record order (a null as ""), read from the split files
+    a row group at a time as checks fetch them (`fetch`): holding them was ~1 GB at 1000 MB of
+    source, held beside the sentences' columns while GX ran. The checks fetch in about record
+    order, so the last CACHED_GROUPS row groups read are kept; any order gives the same texts."""
 
-    def __init__(self, splits: Splits) -> None:
-        self.chunks = [chunk for table in splits for chunk in _col(table, "text").chunks]
-        self.starts = np.cumsum([0] + [len(chunk) for chunk in self.chunks], dtype=np.int64)
+    CACHED_GROUPS = 2
+
+    def __init__(self, splits: Iterable[SplitTexts]) -> None:
+        self.groups = [(split, g) for split in splits for g in range(len(split.group_rows))]
+        self.starts = np.cumsum([0] + [split.group_rows[g] for split, g in self.groups], dtype=np.int64)
+        self.cache: OrderedDict[int, pa.Array] = OrderedDict()
+
+    def _texts_of_group(self, i: int) -> pa.Array:
+        if i in self.cache:
+            self.cache.move_to_end(i)
+            return self.cache[i]
+        split, g = self.groups[i]
+        texts = _col(split.read_group(g), "text").combine_chunks()
+        self.cache[i] = texts
+        if len(self.cache) > self.CACHED_GROUPS:
+            self.cache.popitem(last=False)
+        return texts
 
     def lengths(self) -> np.ndarray:
         """len() of every text (code points; 0 for a null)."""
-        parts = [pc.fill_null(pc.utf8_length(chunk), 0).to_numpy(zero_copy_only=False) for chunk in self.chunks]
+        parts = [pc.fill_null(pc.utf8_length(_col(split.read_group(g), "text")), 0).to_numpy() for split, g in self.groups]
         return np.concatenate([p.astype(np.int64) for p in parts]) if parts else np.zeros(0, dtype=np.int64)
 
     def fetch(self, records: np.ndarray) -> dict[int, str]:
         """record -> text for these records."""
         wanted = np.unique(records)
         out: dict[int, str] = {}
-        at = np.searchsorted(self.starts, wanted, side="right") - 1  # the chunk of each
-        for c in np.unique(at).tolist():
-            rows = wanted[at == c]
-            texts = self.chunks[c].take(pa.array(rows - self.starts[c], type=pa.int64())).to_pylist()
+        at = np.searchsorted(self.starts, wanted, side="right") - 1  # the row group of each
+        for i in np.unique(at).tolist():
+            rows = wanted[at == i]
+            texts = self._texts_of_group(i).take(pa.array(rows - self.starts[i], type=pa.int64())).to_pylist()
             out.update(zip(rows.tolist(), (t or "" for t in texts)))
         return out
 
@@ -671,12 +705,11 @@ def _offsets_wrong(texts: ParagraphTexts, owner: np.ndarray, start: np.ndarray, 
 
 
 def check_texts(report: Report, tables: Tables, streamed: Mapping[str, Mapping[str, SplitTexts]]) -> None:
-    """Clean texts, sentence offsets and cover, document texts. The paragraph texts are held
-    (sentences are cut from them, documents joined of them); sentence and document texts are
-    streamed from the files a row group at a time."""
+    """Clean texts, sentence offsets and cover, document texts. Texts are streamed from the files a
+    row group at a time: the paragraphs' are fetched by record (ParagraphTexts) for the sentences
+    cut from them and the documents joined of them."""
     for config in ("paragraphs", "sentences", "documents"):
-        held = config == "paragraphs"
-        bad = [dirty_texts(texts) for (texts,) in _batches(tables[config].values() if held else _streamed(streamed[config].values()), "text")]
+        bad = [dirty_texts(texts) for (texts,) in _batches(_streamed(streamed[config].values()), "text")]
         with_ids = tables[config].values() if "id" in CHECK_COLUMNS[check_texts][config] else _streamed(streamed[config].values())
         report.check(
             f"clean_text.{config}",
@@ -684,7 +717,7 @@ def check_texts(report: Report, tables: Tables, streamed: Mapping[str, Mapping[s
             "texts hold a removed/mapped character, a double space or an edge space",
         )
     pars = tables["paragraphs"].values()
-    index, texts = RecordIndex(pars), ParagraphTexts(pars)
+    index, texts = RecordIndex(pars), ParagraphTexts(streamed["paragraphs"].values())
     n_sentences = pc.fill_null(_arrow_column(pars, "n_sentences"), -1).to_numpy().astype(np.int64)
     sents = tables["sentences"].values()
     bad_offsets, bad_cover = _sentence_offsets_and_cover(index, texts, n_sentences, sents, lambda: _streamed(streamed["sentences"].values()))
@@ -775,7 +808,7 @@ CHECK_COLUMNS: dict[Callable[..., None], dict[str, tuple[str, ...]]] = {
         "lines": ("line_number", "paragraph_id", "document_id"),
     },
     check_texts: {
-        "paragraphs": ("id", "text", "n_sentences"),
+        "paragraphs": ("id", "n_sentences"),
         "sentences": ("paragraph_id", "position", "char_start", "char_end"),
         "documents": ("id", "paragraph_ids"),
     },
@@ -790,7 +823,7 @@ CHECK_COLUMNS: dict[Callable[..., None], dict[str, tuple[str, ...]]] = {
 }
 # The columns a check streams from the files a row group at a time (SplitTexts) instead of holding.
 STREAMED_COLUMNS: dict[Callable[..., None], dict[str, tuple[str, ...]]] = {
-    check_texts: {"sentences": ("text", "id"), "documents": ("text",)},
+    check_texts: {"paragraphs": ("text",), "sentences": ("text", "id"), "documents": ("text",)},
     check_leakage: {"paragraphs": ("text",), "sentences": ("text",), "documents": ("text",)},
 }
 

@@ -68,15 +68,26 @@ def read_parquet(path: Path) -> pa.Table:
     return pq.read_table(path).combine_chunks()
 
 
+def _present(pf: pq.ParquetFile, columns: Collection[str] | None) -> list[str]:
+    """Those of `columns` the file has, in the file's order (all of them for None)."""
+    return pf.schema_arrow.names if columns is None else [c for c in pf.schema_arrow.names if c in columns]
+
+
 def read_row_groups(path: Path, columns: Collection[str] | None = None) -> Iterator[pa.Table]:
     """A Parquet file a row group at a time, with only those of `columns` it has (in the file's
     order); a file without row groups gives one empty table, so its columns are still seen."""
     pf = pq.ParquetFile(path)
-    names = pf.schema_arrow.names if columns is None else [c for c in pf.schema_arrow.names if c in columns]
+    names = _present(pf, columns)
     if pf.num_row_groups == 0:
         yield pf.schema_arrow.empty_table().select(names)
     for g in range(pf.num_row_groups):
         yield pf.read_row_group(g, columns=names)
+
+
+def read_row_group(path: Path, group: int, columns: Collection[str] | None = None) -> pa.Table:
+    """Row group `group` of a Parquet file, with only those of `columns` it has."""
+    pf = pq.ParquetFile(path)
+    return pf.read_row_group(group, columns=_present(pf, columns))
 
 
 def read_split(out_dir: Path, config: str, split: str, columns: Collection[str] | None = None) -> pa.Table:
