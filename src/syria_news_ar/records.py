@@ -228,17 +228,17 @@ def _document_ids(keys: pa.Array | pa.ChunkedArray, counts: np.ndarray) -> list[
 
 
 def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup: pa.Table) -> Records:
+    """The four configs' records. Each config is built by a function of its own, so the arrays it
+    needs on the way are freed when it returns rather than held until the last config is built
+    (at the 1000 MB benchmark they were ~400 MB on top of the records, at the build's peak)."""
     # the ingest table has one row per line, in order (line n is row n - 1); segment's rows are
     # the text lines, in order, and each document is a run of them
     seg_line = segmented["line_number"].to_numpy()
     seg_doc = segmented["document"].to_numpy()
     seg_first = segmented["first_occurrence"].to_numpy(zero_copy_only=False)
-    n_docs = documents.num_rows
     seg_key = ingested["key_hash"].take(pa.array(seg_line - 1))
-    doc_counts = np.bincount(seg_doc, minlength=n_docs)
+    doc_counts = np.bincount(seg_doc, minlength=documents.num_rows)
     doc_start = np.concatenate([[0], np.cumsum(doc_counts)[:-1]]).astype(np.int64)
-    position_in_doc = np.arange(len(seg_line)) - doc_start[seg_doc]
-    doc_ids = pa.array(_document_ids(seg_key, doc_counts), type=pa.string())
 
     # paragraphs, in order of first occurrence (dedup's order)
     first_rows = np.flatnonzero(seg_first)
@@ -247,52 +247,82 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
         raise ValueError("deduplicate's paragraphs are not segment's first occurrences, in order")
     par_ids = dedup["paragraph_id"].combine_chunks()  # one chunk: every row group takes from it
     par_of_seg = pc.index_in(seg_key, value_set=par_ids).to_numpy(zero_copy_only=False)
-    by_paragraph = np.argsort(par_of_seg, kind="stable")
     paragraph_text = TextsAt.of(ingested["text"], first_line - 1)  # read in place: no copy of the corpus
-    text_column = paragraph_text.column
-    seg_first_rows = segmented.take(pa.array(first_rows))
     paragraph_doc = seg_doc[first_rows]
-    paragraphs = _table("paragraphs", {
+    first_segments = segmented.select(["kind", "sentence_starts", "sentence_ends"]).take(pa.array(first_rows))
+    position_in_doc = (np.arange(len(seg_line)) - doc_start[seg_doc])[first_rows]
+    paragraphs = _paragraphs(ingested, dedup, par_ids, paragraph_text, first_segments, position_in_doc, par_of_seg, seg_line)
+    sentences, sentence_paragraph, sentence_bytes = _sentences(first_segments, paragraph_text)
+    del first_segments, position_in_doc
+    documents_table = _documents(documents, seg_key, seg_line, seg_doc, doc_counts, doc_start, paragraph_doc[par_of_seg])
+    lines, line_doc = _lines(ingested, seg_line, seg_doc, seg_first)
+    return Records(
+        paragraphs, sentences, documents_table, lines, paragraph_text, paragraph_doc,
+        sentence_doc=paragraph_doc[sentence_paragraph],
+        sentence_paragraph=sentence_paragraph,
+        line_doc=line_doc,
+        sentence_bytes=sentence_bytes,
+        document_paragraphs=par_of_seg.astype(np.int64),
+        document_starts=np.append(doc_start, len(par_of_seg)).astype(np.int64),
+    )
+
+
+def _paragraphs(
+    ingested: pa.Table, dedup: pa.Table, par_ids: pa.Array, paragraph_text: TextsAt, first_segments: pa.Table,
+    position_in_doc: np.ndarray, par_of_seg: np.ndarray, seg_line: np.ndarray,
+) -> pa.Table:
+    """The paragraphs table (without text and document_id): one row per dedup row."""
+    text_column, rows = paragraph_text.column, pa.array(paragraph_text.rows)
+    by_paragraph = np.argsort(par_of_seg, kind="stable")
+    return _table("paragraphs", {
         "id": par_ids,
-        "position": position_in_doc[first_rows],
-        "kind": seg_first_rows["kind"],
-        "n_chars": pc.utf8_length(text_column).take(pa.array(paragraph_text.rows)),
-        "n_words": pc.add(pc.count_substring(text_column, " "), 1).take(pa.array(paragraph_text.rows)),
-        "n_sentences": pc.list_value_length(seg_first_rows["sentence_starts"]),
-        "source_lines": list_array(np.bincount(par_of_seg, minlength=len(first_rows)), pa.array(seg_line[by_paragraph])),
+        "position": position_in_doc,
+        "kind": first_segments["kind"],
+        "n_chars": pc.utf8_length(text_column).take(rows),
+        "n_words": pc.add(pc.count_substring(text_column, " "), 1).take(rows),
+        "n_sentences": pc.list_value_length(first_segments["sentence_starts"]),
+        "source_lines": list_array(np.bincount(par_of_seg, minlength=len(paragraph_text)), pa.array(seg_line[by_paragraph])),
         "near_duplicate_cluster": dedup["near_duplicate_cluster"],
-        "cleaning": ingested["cleaning"].take(pa.array(first_line - 1)),
+        "cleaning": ingested["cleaning"].take(rows),
     })
 
-    # sentences: spans of each paragraph's text
-    starts_list = seg_first_rows["sentence_starts"].combine_chunks()
+
+def _sentences(first_segments: pa.Table, paragraph_text: TextsAt) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    """(the sentences table without text and ids, each sentence's paragraph record, each one's
+    UTF-8 span in the text column): a paragraph's sentences are spans of its text."""
+    starts_list = first_segments["sentence_starts"].combine_chunks()
     parent = pc.list_parent_indices(starts_list).to_numpy()
     s_start = pc.list_flatten(starts_list).to_numpy()
-    s_end = pc.list_flatten(seg_first_rows["sentence_ends"].combine_chunks()).to_numpy()
-    list_offsets = starts_list.offsets.to_numpy()
-    s_pos = np.arange(len(parent)) - list_offsets[parent]
-    sentence_doc = paragraph_doc[parent]
-    sentences = _table("sentences", {
-        "position": s_pos,
+    s_end = pc.list_flatten(first_segments["sentence_ends"].combine_chunks()).to_numpy()
+    table = _table("sentences", {
+        "position": np.arange(len(parent)) - starts_list.offsets.to_numpy()[parent],
         "char_start": s_start,
         "char_end": s_end,
     })
+    return table, parent, codepoint_byte_spans(paragraph_text.column, paragraph_text.rows[parent], s_start, s_end)
 
-    # documents: paragraph ids in order (repeats included), text = their paragraphs' texts
-    par_first_doc = paragraph_doc[par_of_seg]
-    last_row = doc_start + doc_counts - 1
-    documents_table = _table("documents", {
-        "id": doc_ids,
+
+def _documents(
+    documents: pa.Table, seg_key: pa.Array, seg_line: np.ndarray, seg_doc: np.ndarray,
+    doc_counts: np.ndarray, doc_start: np.ndarray, par_first_doc: np.ndarray,
+) -> pa.Table:
+    """The documents table (without text): paragraph ids in order (repeats included)."""
+    n_docs = documents.num_rows
+    return _table("documents", {
+        "id": pa.array(_document_ids(seg_key, doc_counts), type=pa.string()),
         "position": np.arange(n_docs),
         "paragraph_ids": list_array(doc_counts, seg_key),
         "source_line_start": seg_line[doc_start],
-        "source_line_end": seg_line[last_row],
+        "source_line_end": seg_line[doc_start + doc_counts - 1],
         "n_paragraphs": doc_counts,
         "n_background": np.bincount(seg_doc[par_first_doc < seg_doc], minlength=n_docs),
         "date": documents["date"],
     })
 
-    # the ledger: every source line once; blank/rejected lines belong to the document they sit in
+
+def _lines(ingested: pa.Table, seg_line: np.ndarray, seg_doc: np.ndarray, seg_first: np.ndarray) -> tuple[pa.Table, np.ndarray]:
+    """(the ledger without document_id, each row's document index): every source line once;
+    blank and rejected lines belong to the document they sit in (-1: before the first)."""
     n_lines = ingested.num_rows
     doc_of_line = np.full(n_lines, -1, dtype=np.int64)
     doc_of_line[seg_line - 1] = seg_doc
@@ -301,15 +331,9 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
     first_of_line[seg_line - 1] = seg_first
     is_text = pc.equal(ingested["status"], STATUS_TEXT)
     status = pc.if_else(is_text, pc.if_else(pa.array(first_of_line), "kept", "duplicate"), ingested["status"])
-    lines = _table("lines", {
+    table = _table("lines", {
         **{name: ingested[name] for name in ("line_number", "byte_start", "byte_end", "raw_sha256", "reason")},
         "status": status,
         "paragraph_id": ingested["key_hash"],
     })
-    return Records(
-        paragraphs, sentences, documents_table, lines, paragraph_text, paragraph_doc, sentence_doc,
-        sentence_paragraph=parent, line_doc=doc_of_line,
-        sentence_bytes=codepoint_byte_spans(text_column, paragraph_text.rows[parent], s_start, s_end),
-        document_paragraphs=par_of_seg.astype(np.int64),
-        document_starts=np.append(doc_start, len(par_of_seg)).astype(np.int64),
-    )
+    return table, doc_of_line
