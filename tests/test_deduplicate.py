@@ -4,7 +4,8 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from syria_news_ar.deduplicate import CONTAINMENT, JACCARD, NextUse, deduplicate, locality_order, near_match, near_match_kinds, shingles, sorted_unique
+from syria_news_ar import deduplicate as dedup_mod
+from syria_news_ar.deduplicate import CONTAINMENT, JACCARD, NextUse, candidate_pairs, deduplicate, locality_order, near_match, near_match_kinds, shingles, sorted_unique
 from syria_news_ar.ingest import ingest
 from syria_news_ar.segment import segment
 
@@ -76,6 +77,29 @@ def test_raising_the_threshold_splits_clusters(params) -> None:
     # only exact containments ("وكانت قالت ..." holding "قالت ...") survive thresholds of 1.0
     assert set(stats["near_duplicate_pairs"]) == {"containment"}
     assert stats["near_duplicate_clusters"] < default["near_duplicate_clusters"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 3), min_size=5, max_size=5), max_size=12), st.sampled_from([1, 2, 3, 8]))
+def test_candidate_pairs_link_every_bucket_whatever_bands_are_merged_together(rows: list[list[int]], merge: int) -> None:
+    """Each bucket's members are linked (chain and star from its first, in row order), once per
+    pair and sorted; merging the bands' codes MERGE_BANDS at a time changes nothing."""
+    bands = np.array(rows, dtype=np.uint64).reshape(len(rows), 5)
+    expected: set[tuple[int, int]] = set()
+    for b in range(bands.shape[1]):
+        buckets: dict[int, list[int]] = {}
+        for r in range(len(rows)):
+            buckets.setdefault(int(bands[r, b]), []).append(r)
+        for members in buckets.values():
+            expected |= {(members[0], m) for m in members[1:]} | set(zip(members, members[1:]))
+    old = dedup_mod.MERGE_BANDS
+    dedup_mod.MERGE_BANDS = merge
+    try:
+        got = candidate_pairs(bands)
+    finally:
+        dedup_mod.MERGE_BANDS = old
+    assert got.shape == (len(expected), 2)
+    assert [tuple(p) for p in got.tolist()] == sorted(expected)
 
 
 @settings(max_examples=200, deadline=None)

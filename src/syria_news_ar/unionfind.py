@@ -1,6 +1,8 @@
 """Disjoint sets over 0..n-1, used for near-duplicate clusters and leakage groups."""
 from __future__ import annotations
 
+import numpy as np
+
 
 class UnionFind:
     def __init__(self, n: int) -> None:
@@ -21,3 +23,12 @@ class UnionFind:
         if ra != rb:
             lo, hi = (ra, rb) if ra < rb else (rb, ra)
             self.parent[hi] = lo
+
+    def roots(self) -> np.ndarray:
+        """find(x) of every x at once (pointer jumping in numpy): no Python int per element."""
+        parent = np.asarray(self.parent, dtype=np.int64)
+        while True:
+            up = parent[parent]
+            if np.array_equal(up, parent):
+                return parent
+            parent = up
