@@ -1,6 +1,9 @@
 import numpy as np
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from syria_news_ar.split import assign, document_groups
+from syria_news_ar.split import assign, document_groups, id_digests
 
 RATIOS = {"train": 0.8, "validation": 0.1, "test": 0.1}
 
@@ -42,3 +45,18 @@ def test_every_split_non_empty_when_one_group_dominates() -> None:
 
 def test_fewer_groups_than_splits() -> None:
     assert assign(["only"], [10], RATIOS, seed=1) == ["train"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.binary(min_size=16, max_size=16).map(bytes.hex), st.binary(min_size=16, max_size=16).map(lambda b: b.hex().upper()),
+                          st.binary(max_size=20).map(bytes.hex)), max_size=8), st.integers(0, 8))
+def test_id_digests_decode_hex_ids_as_bytes_fromhex_does(ids: list[str], cut: int) -> None:
+    """The numpy decoding of content ids gives bytes.fromhex's digests, chunked or not; ids it
+    does not take (upper case, other lengths) go the Python way."""
+    expected = bytes.fromhex("".join(ids))
+    if len(expected) % 16:
+        return  # not whole digests: no caller has such ids
+    chunked = pa.chunked_array([pa.array(ids[:cut], pa.string()), pa.array(ids[cut:], pa.string())])
+    for given_ids in (pa.array(ids, pa.string()), chunked):
+        assert id_digests(given_ids).tobytes() == expected
+        assert id_digests(given_ids).shape == (len(expected) // 16, 2)

@@ -54,15 +54,17 @@ class Records:
     `texts`, `text_batches`): the write step and the split's keys take a bounded batch at a time,
     so memory never holds a second copy of the corpus."""
 
-    paragraphs: pa.Table  # without text and document_id
+    paragraphs: pa.Table  # without text, document_id and near_duplicate_cluster
     sentences: pa.Table  # without text, id, paragraph_id and document_id
-    documents: pa.Table  # without text
-    lines: pa.Table  # without document_id
+    documents: pa.Table  # without text and paragraph_ids
+    lines: pa.Table  # without document_id and paragraph_id
     paragraph_text: TextsAt  # each paragraph record's row of the ingest text column
     paragraph_doc: np.ndarray  # document index of each paragraph record
+    paragraph_cluster: np.ndarray  # paragraph record of each paragraph's near-duplicate cluster
     sentence_doc: np.ndarray
     sentence_paragraph: np.ndarray  # paragraph record of each sentence
     line_doc: np.ndarray  # document index of each ledger row (-1: before the first document)
+    line_paragraph: np.ndarray  # paragraph record of each ledger row (-1: not a text line)
     sentence_bytes: np.ndarray  # (n, 2): each sentence's UTF-8 span in the ingest text column's buffer
     document_paragraphs: np.ndarray  # paragraph record of every position of every document, in order
     document_starts: np.ndarray  # where each document's positions start there (n_documents + 1)
@@ -100,13 +102,18 @@ class Records:
                 parts.append(gather_bytes(data, spans[lo : lo + GATHER_ROWS, 0], spans[lo : lo + GATHER_ROWS, 1]))
             return pa.concat_arrays(parts)
         if config == "documents":
-            starts, counts = self.document_starts[rows], np.diff(self.document_starts)[rows]
-            first = np.zeros(len(rows), dtype=np.int64)
-            np.cumsum(counts[:-1], out=first[1:])
-            positions = np.repeat(starts - first, counts) + np.arange(int(counts.sum()), dtype=np.int64)
-            paragraph_texts = self.paragraph_text.take(self.document_paragraphs[positions])
-            return pc.binary_join(list_array(counts, paragraph_texts), "\n")
+            counts, listed = self.listed_paragraphs(rows)
+            return pc.binary_join(list_array(counts, self.paragraph_text.take(listed)), "\n")
         raise KeyError(config)
+
+    def listed_paragraphs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(number of paragraphs of each of these documents, their paragraph records, document
+        after document)."""
+        starts, counts = self.document_starts[rows], np.diff(self.document_starts)[rows]
+        first = np.zeros(len(rows), dtype=np.int64)
+        np.cumsum(counts[:-1], out=first[1:])
+        positions = np.repeat(starts - first, counts) + np.arange(int(counts.sum()), dtype=np.int64)
+        return counts, self.document_paragraphs[positions]
 
     def table(self, config: str, rows: np.ndarray) -> pa.Table:
         """Records `rows` of a config (in that order) with every column of its schema."""
@@ -120,19 +127,28 @@ class Records:
     def derived_columns(self, config: str, rows: np.ndarray, part: pa.Table) -> dict[str, pa.Array]:
         """The id columns kept as row numbers rather than strings (a 32-character id per row),
         made for `rows` (whose stored columns are `part`) when asked for."""
-        document_ids = self.documents["id"]
+        document_ids, paragraph_ids = self.documents["id"], self.paragraphs["id"]
         if config == "paragraphs":
-            return {"document_id": document_ids.take(pa.array(self.paragraph_doc[rows]))}
+            return {
+                "document_id": document_ids.take(pa.array(self.paragraph_doc[rows])),
+                "near_duplicate_cluster": paragraph_ids.take(pa.array(self.paragraph_cluster[rows])),
+            }
         if config == "sentences":
             parent = self.sentence_paragraph[rows]
             return {
                 "id": _sentence_ids(self.paragraphs["id"], parent, part["position"].to_numpy()),
-                "paragraph_id": self.paragraphs["id"].take(pa.array(parent)),
+                "paragraph_id": paragraph_ids.take(pa.array(parent)),
                 "document_id": document_ids.take(pa.array(self.sentence_doc[rows])),
             }
+        if config == "documents":
+            counts, listed = self.listed_paragraphs(rows)
+            return {"paragraph_ids": list_array(counts, paragraph_ids.take(pa.array(listed)))}
         if config == "lines":
-            docs = self.line_doc[rows]
-            return {"document_id": document_ids.take(pa.array(docs, mask=docs < 0))}
+            docs, pars = self.line_doc[rows], self.line_paragraph[rows]
+            return {
+                "document_id": document_ids.take(pa.array(docs, mask=docs < 0)),
+                "paragraph_id": paragraph_ids.take(pa.array(pars, mask=pars < 0)),
+            }
         return {}
 
     def text_batches(self, config: str, max_rows: int) -> Iterator[pa.Array]:
@@ -251,16 +267,24 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
     paragraph_doc = seg_doc[first_rows]
     first_segments = segmented.select(["kind", "sentence_starts", "sentence_ends"]).take(pa.array(first_rows))
     position_in_doc = (np.arange(len(seg_line)) - doc_start[seg_doc])[first_rows]
-    paragraphs = _paragraphs(ingested, dedup, par_ids, paragraph_text, first_segments, position_in_doc, par_of_seg, seg_line)
+    paragraphs = _paragraphs(ingested, par_ids, paragraph_text, first_segments, position_in_doc, par_of_seg, seg_line)
+    paragraph_cluster = pc.index_in(dedup["near_duplicate_cluster"], value_set=par_ids)
+    if paragraph_cluster.null_count:
+        raise ValueError("deduplicate names a near-duplicate cluster that is not a paragraph id")
     sentences, sentence_paragraph, sentence_bytes = _sentences(first_segments, paragraph_text)
     del first_segments, position_in_doc
     documents_table = _documents(documents, seg_key, seg_line, seg_doc, doc_counts, doc_start, paragraph_doc[par_of_seg])
+    del seg_key
     lines, line_doc = _lines(ingested, seg_line, seg_doc, seg_first)
+    line_paragraph = np.full(ingested.num_rows, -1, dtype=np.int64)
+    line_paragraph[seg_line - 1] = par_of_seg  # a text line's key is its paragraph's id; other lines have none
     return Records(
         paragraphs, sentences, documents_table, lines, paragraph_text, paragraph_doc,
+        paragraph_cluster=paragraph_cluster.to_numpy().astype(np.int64),
         sentence_doc=paragraph_doc[sentence_paragraph],
         sentence_paragraph=sentence_paragraph,
         line_doc=line_doc,
+        line_paragraph=line_paragraph,
         sentence_bytes=sentence_bytes,
         document_paragraphs=par_of_seg.astype(np.int64),
         document_starts=np.append(doc_start, len(par_of_seg)).astype(np.int64),
@@ -268,10 +292,10 @@ def assemble(ingested: pa.Table, segmented: pa.Table, documents: pa.Table, dedup
 
 
 def _paragraphs(
-    ingested: pa.Table, dedup: pa.Table, par_ids: pa.Array, paragraph_text: TextsAt, first_segments: pa.Table,
+    ingested: pa.Table, par_ids: pa.Array, paragraph_text: TextsAt, first_segments: pa.Table,
     position_in_doc: np.ndarray, par_of_seg: np.ndarray, seg_line: np.ndarray,
 ) -> pa.Table:
-    """The paragraphs table (without text and document_id): one row per dedup row."""
+    """The paragraphs table (without text, document_id and near_duplicate_cluster): one row per dedup row."""
     text_column, rows = paragraph_text.column, pa.array(paragraph_text.rows)
     by_paragraph = np.argsort(par_of_seg, kind="stable")
     return _table("paragraphs", {
@@ -282,7 +306,6 @@ def _paragraphs(
         "n_words": pc.add(pc.count_substring(text_column, " "), 1).take(rows),
         "n_sentences": pc.list_value_length(first_segments["sentence_starts"]),
         "source_lines": list_array(np.bincount(par_of_seg, minlength=len(paragraph_text)), pa.array(seg_line[by_paragraph])),
-        "near_duplicate_cluster": dedup["near_duplicate_cluster"],
         "cleaning": ingested["cleaning"].take(rows),
     })
 
@@ -306,12 +329,11 @@ def _documents(
     documents: pa.Table, seg_key: pa.Array, seg_line: np.ndarray, seg_doc: np.ndarray,
     doc_counts: np.ndarray, doc_start: np.ndarray, par_first_doc: np.ndarray,
 ) -> pa.Table:
-    """The documents table (without text): paragraph ids in order (repeats included)."""
+    """The documents table (without text and paragraph_ids)."""
     n_docs = documents.num_rows
     return _table("documents", {
         "id": pa.array(_document_ids(seg_key, doc_counts), type=pa.string()),
         "position": np.arange(n_docs),
-        "paragraph_ids": list_array(doc_counts, seg_key),
         "source_line_start": seg_line[doc_start],
         "source_line_end": seg_line[doc_start + doc_counts - 1],
         "n_paragraphs": doc_counts,
@@ -321,7 +343,7 @@ def _documents(
 
 
 def _lines(ingested: pa.Table, seg_line: np.ndarray, seg_doc: np.ndarray, seg_first: np.ndarray) -> tuple[pa.Table, np.ndarray]:
-    """(the ledger without document_id, each row's document index): every source line once;
+    """(the ledger without document_id and paragraph_id, each row's document index): every source line once;
     blank and rejected lines belong to the document they sit in (-1: before the first)."""
     n_lines = ingested.num_rows
     doc_of_line = np.full(n_lines, -1, dtype=np.int64)
@@ -334,6 +356,5 @@ def _lines(ingested: pa.Table, seg_line: np.ndarray, seg_doc: np.ndarray, seg_fi
     table = _table("lines", {
         **{name: ingested[name] for name in ("line_number", "byte_start", "byte_end", "raw_sha256", "reason")},
         "status": status,
-        "paragraph_id": ingested["key_hash"],
     })
     return table, doc_of_line
