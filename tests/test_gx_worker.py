@@ -170,3 +170,28 @@ print(json.dumps({{"pending": pending, "cdf0": float(scipy.stats.norm.cdf(0.0)),
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"pending": ["altair", "scipy.stats"], "cdf0": 0.5, "loaded": True}
+
+
+def test_the_worker_draws_the_card_data_after_its_suites_or_leaves_it_to_the_build(seed_build, tmp_path: Path, params: Params) -> None:
+    """What a large build's worker answers: the suites' results and card_data's, or None for the
+    card data when the files do not have what the card reads (the build then calls card_data
+    itself, which says what is wrong)."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from syria_news_ar.card import card_data
+    from syria_news_ar.gx_worker import _run_suites_and_card_data
+
+    out, _ = seed_build
+    results, stats = _run_suites_and_card_data(out, params, None, ("documents",))
+    assert [r.name for r in results] == [f"documents.{s}" for s in paths.SPLITS]
+    assert stats == card_data(out)
+    broken = tmp_path / "ds"
+    shutil.copytree(out, broken)
+    path = broken / paths.parquet_relpath("paragraphs", "train")
+    pq.write_table(pq.read_table(path).drop_columns(["n_words"]), path)
+    results, stats = _run_suites_and_card_data(broken, params, None, ("documents",))
+    assert len(results) == 3 and stats is None
+    with pytest.raises(KeyError):
+        card_data(broken)

@@ -20,6 +20,7 @@ from .params import Params
 from .progress import announce
 
 if TYPE_CHECKING:
+    from .card import DataStats
     from .validate import Report
 
 
@@ -69,9 +70,9 @@ def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, met
         clock.lap("split_write", f"{split_stats['groups']:,} leakage groups")
         report = plain_checks_while_suites_run(worker, tmp, source, params, sizes)
         t = time.perf_counter()
-        card_stats = card_data(tmp) if report.ok else None  # while GX finishes; a failed check ends the build after it
+        card_stats = card_data(tmp) if report.ok and not worker.draws_card_data else None  # while GX finishes
         clock.timings["card_data"] = round(time.perf_counter() - t, 3)
-        add_suite_results(worker, report, clock.timings)
+        card_stats = add_suite_results(worker, report, clock.timings) or card_stats
         clock.lap("validate", f"{len(report.checked):,} checks, {len(report.failures):,} failed")
         if not report.ok:
             raise ValidationFailed(report.lines())
@@ -112,17 +113,24 @@ def plain_checks_while_suites_run(worker: SuiteWorker, tmp: Path, source: Path, 
     written Parquet (their rows are added by add_suite_results)."""
     from .validate import validate
 
-    worker.submit_suites(tmp, params, sizes, paths.CONFIGS)
+    if worker.draws_card_data:
+        worker.submit_suites_and_card_data(tmp, params, sizes, paths.CONFIGS)
+    else:
+        worker.submit_suites(tmp, params, sizes, paths.CONFIGS)
     return validate(tmp, source, params=params, expected_sizes=sizes, suites=False)
 
 
-def add_suite_results(worker: SuiteWorker, report: Report, timings: dict[str, float]) -> None:
+def add_suite_results(worker: SuiteWorker, report: Report, timings: dict[str, float]) -> DataStats | None:
     """Wait for the suites and add their rows in config order, as validate does: the report is
-    then the same as validate(tmp, source, ...)'s."""
+    then the same as validate(tmp, source, ...)'s. Returns the card data the worker drew, if it
+    was asked to (`draws_card_data`) and could."""
     t = time.perf_counter()
-    for result in worker.result():
+    answer = worker.result()
+    results, card_stats = answer if worker.draws_card_data else (answer, None)
+    for result in results:
         report.add_suite(result)
     timings["gx_wait"] = round(time.perf_counter() - t, 3)
+    return card_stats
 
 
 def write_metrics(metrics_dir: Path, metrics: dict[str, Any]) -> None:
