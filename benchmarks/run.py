@@ -2,13 +2,14 @@
 """Benchmark: `syria-news-ar build` against datatrove's workload W on the same corpora, one run
 each (the seed, which takes seconds: the median of three).
 
-usage: .venv/bin/python benchmarks/run.py [--sizes 10 100 1000] [--out benchmarks/out] [--no-anchor] [--max-rss-gb 16]
+usage: .venv/bin/python benchmarks/run.py [--sizes 10 100 1000] [--out benchmarks/out] [--no-anchor] [--max-rss-gb 16] [--no-repro]
 
 Generates the synthetic corpora with ../shared/bench/make_corpus.py (same bytes for the same
 size), runs the build on each (wall seconds per step from the build's own timings, peak RSS of
 the whole process tree sampled from /proc), runs the datatrove anchor in its own venv (created
-here on first use), and prints and writes a table (results.md, results.json). Not part of
-`make test`: it takes minutes and gigabytes.
+here on first use), times a no-op `dvc repro` of this checkout (the seed's pipeline, once up to
+date), and prints and writes a table (results.md, results.json). Not part of `make test`: it
+takes minutes and gigabytes.
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ BENCH = ROOT.parent / "shared" / "bench"
 SEED = ROOT / "data" / "raw" / "000_356bbac04ad081bb.txt"
 DATATROVE = "datatrove[io,processing]==0.10.1"
 SEED_RUNS = 3
+REPRO_RUNS = 5
+UP_TO_DATE = "Data and pipelines are up to date."
 
 
 def tree_rss_bytes(root_pid: int) -> int:
@@ -87,6 +90,22 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None, cap_bytes: i
     return wall, peak, out
 
 
+def noop_repro_seconds(runs: int = REPRO_RUNS) -> list[float]:
+    """Wall seconds of `dvc repro` in this checkout once it is up to date (a first `dvc repro`
+    brings it there, running what changed): the seed's DVC pipeline doing nothing, `runs` times."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    dvc = [str(Path(sys.executable).parent / "dvc"), "repro"]
+    subprocess.run(dvc, cwd=ROOT, env=env, check=True, capture_output=True)
+    walls = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        done = subprocess.run(dvc, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+        walls.append(round(time.perf_counter() - t0, 2))
+        if UP_TO_DATE not in done.stdout:
+            raise SystemExit(f"dvc repro did something on a second run (not a no-op):\n{done.stdout[-2000:]}")
+    return walls
+
+
 def corpus(out: Path, size_mb: int) -> Path:
     path = out / f"corpus-{size_mb}mb.txt"
     if not path.exists():
@@ -109,6 +128,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     ap.add_argument("--no-anchor", action="store_true", help="skip datatrove")
     ap.add_argument("--max-rss-gb", type=float, default=16.0, help="stop a build whose process tree goes over this (default 16)")
+    ap.add_argument("--no-repro", action="store_true", help="skip timing the no-op dvc repro of this checkout")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     cli = str(Path(sys.executable).parent / "syria-news-ar")
@@ -132,6 +152,9 @@ def main() -> None:
                "mb_per_s": round(mb / wall, 2), "peak_rss_mb": round(peak / 2**20), "paragraphs": sum(result["paragraphs"].values())}
         if len(runs) > 1:
             row["wall_runs_s"] = [round(r[0], 2) for r in runs]
+        if label == "seed" and not args.no_repro:
+            walls = noop_repro_seconds()
+            row.update(noop_repro_s=sorted(walls)[len(walls) // 2], noop_repro_runs_s=walls)
         if label != "seed" and not args.no_anchor:
             dt_wall, dt_peak, dt_out = run_measured([str(datatrove_python(args.out)), str(BENCH / "datatrove_anchor.py"), str(src), str(args.out / f"dt-{src.stem}")])
             subprocess.run(["rm", "-rf", str(args.out / f"dt-{src.stem}")], check=True)
@@ -152,6 +175,8 @@ def main() -> None:
         cells = [label, r["mb"], *(r["steps_s"].get(s, "") for s in steps), r["wall_s"], r["mb_per_s"],
                  r["peak_rss_mb"], r["paragraphs"], r.get("datatrove_s", ""), r.get("speedup_vs_datatrove", "")]
         lines.append("| " + " | ".join(map(str, cells)) + " |")
+    lines += [f"\nNo-op `dvc repro` of this checkout (seed pipeline): median {r['noop_repro_s']} s of {', '.join(map(str, r['noop_repro_runs_s']))} s"
+              for r in rows if "noop_repro_s" in r]
     table = "\n".join(lines)
     (args.out / "results.md").write_text(table + "\n")
     print(table)
