@@ -113,10 +113,7 @@ def plain_checks_while_suites_run(worker: SuiteWorker, tmp: Path, source: Path, 
     written Parquet (their rows are added by add_suite_results)."""
     from .validate import validate
 
-    if worker.draws_card_data:
-        worker.submit_suites_and_card_data(tmp, params, sizes, paths.CONFIGS)
-    else:
-        worker.submit_suites(tmp, params, sizes, paths.CONFIGS)
+    worker.submit_suites(tmp, params, sizes, paths.CONFIGS)
     return validate(tmp, source, params=params, expected_sizes=sizes, suites=False)
 
 
@@ -125,8 +122,7 @@ def add_suite_results(worker: SuiteWorker, report: Report, timings: dict[str, fl
     then the same as validate(tmp, source, ...)'s. Returns the card data the worker drew, if it
     was asked to (`draws_card_data`) and could."""
     t = time.perf_counter()
-    answer = worker.result()
-    results, card_stats = answer if worker.draws_card_data else (answer, None)
+    results, card_stats = worker.suites_and_card_data()
     for result in results:
         report.add_suite(result)
     timings["gx_wait"] = round(time.perf_counter() - t, 3)

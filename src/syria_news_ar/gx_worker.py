@@ -130,8 +130,9 @@ LATE_START_MIN_BYTES = 16 << 20
 class SuiteWorker(Worker):
     """A worker that imports GX when started and runs the suites of a written dataset on request."""
 
-    def __init__(self, start: bool = True) -> None:
+    def __init__(self, start: bool = True, draws_card_data: bool = False) -> None:
         super().__init__("syria-news-ar-gx", warm_up=_warm_up, start=start)
+        self.draws_card_data = draws_card_data  # card_data after the suites (a large build's, for_source)
 
     @classmethod
     def for_source(cls, source: Path) -> SuiteWorker:
@@ -141,20 +142,18 @@ class SuiteWorker(Worker):
             late = source.stat().st_size >= LATE_START_MIN_BYTES
         except OSError:  # ingest says what is wrong with it
             late = False
-        worker = cls(start=not late)
-        worker.draws_card_data = late
-        return worker
-
-    draws_card_data = False  # whether the build asks for card_data with the suites (for_source)
+        return cls(start=not late, draws_card_data=late)
 
     def submit_suites(
         self, out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: Iterable[str]
     ) -> None:
-        """Ask for run_suites on the Parquet already written to out_dir; `result()` gives the SuiteResults."""
-        self.submit(_run_suites, Path(out_dir).resolve(), params, expected_sizes, tuple(configs))
+        """Ask for run_suites on the Parquet already written to out_dir (then card_data, if this worker
+        draws it); `result()` gives the SuiteResults, `suites_and_card_data()` both."""
+        run = _run_suites_and_card_data if self.draws_card_data else _run_suites
+        self.submit(run, Path(out_dir).resolve(), params, expected_sizes, tuple(configs))
 
-    def submit_suites_and_card_data(
-        self, out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: Iterable[str]
-    ) -> None:
-        """As submit_suites; `result()` gives (the SuiteResults, card_data(out_dir) or None if it failed)."""
-        self.submit(_run_suites_and_card_data, Path(out_dir).resolve(), params, expected_sizes, tuple(configs))
+    def suites_and_card_data(self) -> tuple[list[SuiteResult], DataStats | None]:
+        """Wait for the submitted suites: their results, and the card data if this worker draws it
+        and could (None otherwise)."""
+        answer = self.result()
+        return answer if self.draws_card_data else (answer, None)

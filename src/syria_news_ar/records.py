@@ -136,7 +136,7 @@ class Records:
         if config == "sentences":
             parent = self.sentence_paragraph[rows]
             return {
-                "id": _sentence_ids(self.paragraphs["id"], parent, part["position"].to_numpy()),
+                "id": _sentence_ids(paragraph_ids, parent, part["position"].to_numpy()),
                 "paragraph_id": paragraph_ids.take(pa.array(parent)),
                 "document_id": document_ids.take(pa.array(self.sentence_doc[rows])),
             }

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import paths
 from .clean import normalized_keys
@@ -121,16 +120,16 @@ def group_tokens(records: Records) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     n_docs = records.documents.num_rows
     counts, listed = records.listed_paragraphs(np.arange(n_docs))
     listed_docs = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
-    paragraph_ids = records.paragraphs["id"]
+    paragraph_digests = id_digests(records.paragraphs["id"])  # each paragraph's once: documents list some twice
     yield (
         np.concatenate([np.arange(n_docs, dtype=np.int64), listed_docs, records.sentence_doc.astype(np.int64)]),
         np.concatenate([
             key_digests(records.text_batches("documents", KEY_BATCH)),
-            id_digests(paragraph_ids.take(pa.array(listed))),
+            paragraph_digests[listed],
             key_digests(records.text_batches("sentences", KEY_BATCH)),
         ]),
     )
-    yield listed_docs, id_digests(paragraph_ids.take(pa.array(records.paragraph_cluster[listed])))
+    yield listed_docs, paragraph_digests[records.paragraph_cluster[listed]]
 
 
 def split_documents(records: Records, params: Params) -> tuple[list[str], dict[str, Any]]:
