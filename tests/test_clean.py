@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syria_news_ar import clean as clean_mod
-from syria_news_ar.clean import FORBIDDEN_IN_CLEAN, RULES, _KEPT_FORMAT, clean, normalized_key, normalized_keys
+from syria_news_ar.clean import FORBIDDEN_IN_CLEAN, FORBIDDEN_IN_CLEAN_RE2, RULES, _KEPT_FORMAT, clean, normalized_key, normalized_keys
 
 FORBIDDEN = re.compile(FORBIDDEN_IN_CLEAN)
 PUNCT_NO_SPACE_BEFORE = "،؛؟,:!)"
@@ -169,6 +170,22 @@ def test_forbidden_class_matches_exactly_what_clean_changes() -> None:
         assert (out != unicodedata.normalize("NFC", framed)) == bool(FORBIDDEN.fullmatch(ch)), f"U+{cp:04X}"
         assert not FORBIDDEN.search(out), f"U+{cp:04X} leaves noise"
         assert clean(out) == (out, ()), f"U+{cp:04X} not idempotent"
+
+
+def test_the_re2_spelling_matches_the_same_characters_in_pyarrow_and_in_python() -> None:
+    """The suites' spelling of the class: pandas hands it to pyarrow (RE2), not to Python's re,
+    and there it matches exactly the characters FORBIDDEN_IN_CLEAN matches, across every code
+    point, alone and inside a text."""
+    import pandas as pd
+
+    chars = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    column = pd.Series([f"ab{c}د" for c in chars], dtype="str")
+    assert not column.array._needs_python_regex(FORBIDDEN_IN_CLEAN_RE2)  # else pandas runs re per text
+    in_pyarrow = column.str.contains(FORBIDDEN_IN_CLEAN_RE2).to_numpy(dtype=bool)
+    in_python = np.fromiter((FORBIDDEN.search(c) is not None for c in chars), dtype=bool, count=len(chars))
+    assert in_python.sum() > 1000
+    assert (in_pyarrow == in_python).all(), [f"U+{ord(chars[i]):04X}" for i in np.flatnonzero(in_pyarrow != in_python)[:5]]
+    assert (np.fromiter((re.search(FORBIDDEN_IN_CLEAN_RE2, c) is not None for c in chars), dtype=bool, count=len(chars)) == in_python).all()
 
 
 def test_every_format_char_is_classified() -> None:

@@ -4,7 +4,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syria_news_ar.letters import ARABIC_LETTER_CLASS, arabic_letter_table, count_per_text, letter_table
+import pyarrow as pa
+
+from syria_news_ar.letters import ARABIC_LETTER_CLASS, arabic_letter_table, count_per_arrow_text, count_per_text, letter_table
 
 
 def test_arabic_table_equals_the_regex() -> None:
@@ -26,3 +28,28 @@ def test_chunking_changes_nothing(texts: list[str], chunk: int) -> None:
     whole = count_per_text(texts, letter_table())
     assert (count_per_text(texts, letter_table(), chunk=chunk) == whole).all()
     assert whole[0].tolist() == [sum(c.isalpha() for c in t) for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.text()), max_size=20), st.integers(0, 20), st.integers(0, 20),
+    st.integers(1, 6), st.booleans(), st.booleans(),
+)
+def test_arrow_counts_equal_the_counts_of_the_python_strings(
+    texts: list[str | None], cut: int, offset: int, chunk: int, large: bool, chunked: bool
+) -> None:
+    """Any Arrow string column (sliced, chunked, large, with nulls counted as ""): the same
+    counts as its texts as Python strings."""
+    array = pa.array(texts, type=pa.large_string() if large else pa.string()).slice(min(offset, len(texts)))
+    column = pa.chunked_array([array.slice(0, cut), array.slice(cut)]) if chunked else array
+    expected = count_per_text([t or "" for t in array.to_pylist()], letter_table(), arabic_letter_table())
+    assert (count_per_arrow_text(column, letter_table(), arabic_letter_table(), chunk=chunk) == expected).all()
+
+
+def test_a_null_slot_holding_bytes_counts_as_empty() -> None:
+    """Arrow lets a null slot span bytes of the data buffer; they belong to no text."""
+    valid = pa.array(["حلب", "xyz", "دمشق"])
+    _, offsets, data = valid.buffers()
+    with_null = pa.Array.from_buffers(pa.string(), 3, [pa.py_buffer(bytes([0b101])), offsets, data])
+    assert with_null.to_pylist() == ["حلب", None, "دمشق"]
+    assert count_per_arrow_text(with_null, letter_table(), arabic_letter_table()).tolist() == [[3, 0, 4], [3, 0, 4]]

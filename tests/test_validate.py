@@ -359,6 +359,46 @@ def test_verdicts_first_then_details_equal_details_for_every_check(
     assert all(f.count is not None or f.observed is not None for r in quick for f in r.failures)  # details, not just verdicts
 
 
+def test_suites_leave_out_gx_batch_fingerprints(built: tuple[Path, dict], params: Params, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GX's pandas engine would hash every frame for a batch marker nothing reads; run_suites
+    turns that off while it runs (and only then)."""
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    def hashed(df: Any) -> str:
+        raise AssertionError("GX fingerprinted a frame")
+
+    monkeypatch.setattr(engine, "hash_pandas_dataframe", hashed)
+    threshold = engine.HASH_THRESHOLD
+    results = run_suites(built[0], params, built[1], None, ("lines",))
+    assert results and not any(r.failures for r in results)
+    assert engine.HASH_THRESHOLD == threshold
+
+
+def test_derived_columns_equal_their_definitions_on_python_values() -> None:
+    """The derivations run in pyarrow and numpy; each equals its definition in the suite file
+    computed on Python values, nulls included."""
+    import datetime as dt
+
+    def frame(config: str, table: pa.Table) -> dict[str, list[Any]]:
+        spec = load_suite(config)
+        named = set(expectations.DERIVED[config][0])
+        return expectations._frame(table, spec, named).to_dict("list")
+
+    texts = ["حلب abc", None, "", "ـــ دمشق ی"]
+    got = frame("paragraphs", pa.table({"text": texts, "source_lines": [[1, 2], None, [], [7]]}))
+    assert got == {
+        "arabic_letter_share": [expectations.arabic_letter_share(t) for t in texts],
+        "n_source_lines": [2, 0, 0, 1],
+        "text_chars": [7, 0, 0, 10],
+    }
+    got = frame("sentences", pa.table({"char_start": [0, 5], "char_end": [4, 9], "text": ["abcd", None]}))
+    assert got == {"span_chars": [4, 4], "text_chars": [4, 0]}
+    got = frame("documents", pa.table({"date": ["2024-12-08", None, "8 December"]}))
+    assert got == {"date_value": [dt.date(2024, 12, 8), None, dt.date.min]}
+    got = frame("lines", pa.table({"byte_end": pa.array([10, 25, 40], pa.int64())}))
+    assert got == {"prev_byte_end": [-1, 10, 25]}
+
+
 def test_row_batches_lead_with_the_row_before(tmp_path: Path) -> None:
     """Derived columns may read a row's predecessor (lines' prev_byte_end): each batch after the
     first starts with the last row of the batch before, across row groups too."""

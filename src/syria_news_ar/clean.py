@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 
 import numpy as np
@@ -81,7 +81,12 @@ def _esc(cp: int) -> str:
     return f"\\u{cp:04X}" if cp <= 0xFFFF else f"\\U{cp:08X}"
 
 
-def _char_class(cps: Iterable[int]) -> str:
+def _re2_esc(cp: int) -> str:
+    """The same code point spelled so RE2 reads it as Python does: it has no \\u escapes."""
+    return f"\\x{cp:02X}" if cp < 0x100 else chr(cp)
+
+
+def _char_class(cps: Iterable[int], esc: Callable[[int], str] = _esc) -> str:
     """Compact regex character class (with ranges) for a set of code points."""
     ordered = sorted(set(cps))
     parts: list[str] = []
@@ -92,11 +97,11 @@ def _char_class(cps: Iterable[int]) -> str:
             j += 1
         start, end = ordered[i], ordered[j]
         if end == start:
-            parts.append(_esc(start))
+            parts.append(esc(start))
         elif end == start + 1:
-            parts.append(_esc(start) + _esc(end))
+            parts.append(esc(start) + esc(end))
         else:
-            parts.append(f"{_esc(start)}-{_esc(end)}")
+            parts.append(f"{esc(start)}-{esc(end)}")
         i = j + 1
     return "[" + "".join(parts) + "]"
 
@@ -147,10 +152,13 @@ _SPACES: frozenset[int] = frozenset(
 # --- persian_letters ----------------------------------------------------------
 _PERSIAN_TABLE: dict[int, str] = {0x06CC: "\u064a", 0x06A9: "\u0643", 0x06BE: "\u0647", 0x06C1: "\u0647"}
 
-FORBIDDEN_IN_CLEAN: str = _char_class(
-    [*_PRESENTATION_TABLE, *_INVISIBLE, *_CONTROL, *_SPACES, *_PERSIAN_TABLE]
-)
+_FORBIDDEN: frozenset[int] = frozenset([*_PRESENTATION_TABLE, *_INVISIBLE, *_CONTROL, *_SPACES, *_PERSIAN_TABLE])
+FORBIDDEN_IN_CLEAN: str = _char_class(_FORBIDDEN)
 """Regex character class of every character clean() removes or maps away."""
+FORBIDDEN_IN_CLEAN_RE2: str = _char_class(_FORBIDDEN, _re2_esc)
+"""The same class in a spelling RE2 shares with Python (\\xHH, then the characters themselves), so
+pandas matches it on Arrow strings in pyarrow instead of with Python's re text by text (the GX
+suites: 2.3 s of 15.9 at 100 MB)."""
 
 _ASTRAL = "\\U00010000-\\U0010FFFF"
 
