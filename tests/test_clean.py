@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syria_news_ar import clean as clean_mod
-from syria_news_ar.clean import FORBIDDEN_IN_CLEAN, FORBIDDEN_IN_CLEAN_RE2, RULES, _KEPT_FORMAT, clean, normalized_key, normalized_keys
+from syria_news_ar.clean import (
+    FORBIDDEN_IN_CLEAN, FORBIDDEN_IN_CLEAN_RE2, RULES, _KEPT_FORMAT, arrow_normalized_keys, clean, normalized_key, normalized_keys,
+)
 
 FORBIDDEN = re.compile(FORBIDDEN_IN_CLEAN)
 PUNCT_NO_SPACE_BEFORE = "،؛؟,:!)"
@@ -337,6 +339,23 @@ def test_batch_keys_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clean_mod, "_KEY_CHUNK_CHARS", 7)
     assert normalized_keys(texts) == [normalized_key(t) for t in texts]
     assert normalized_keys([]) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), any_text, st.text(alphabet=" \t\n\u00a0\u2029،.ـ\u064bأة١ab", max_size=12)), max_size=12),
+    st.integers(0, 12), st.integers(1, 30), st.booleans(), st.booleans(),
+)
+def test_arrow_keys_equal_reference(texts: list[str | None], cut: int, chunk_chars: int, large: bool, chunked: bool) -> None:
+    """Any Arrow string column (sliced, chunked, large, with nulls as "", slices of any size):
+    the keys of its texts as Python strings."""
+    import pyarrow as pa
+
+    array = pa.array(texts, type=pa.large_string() if large else pa.string()).slice(min(cut, len(texts)) // 2)
+    column = pa.chunked_array([array.slice(0, cut), array.slice(cut)], type=array.type) if chunked else array
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clean_mod, "_KEY_CHUNK_CHARS", chunk_chars)
+        assert arrow_normalized_keys(column) == [normalized_key(t or "") for t in array.to_pylist()]
 
 
 def test_batch_keys_lone_surrogate() -> None:

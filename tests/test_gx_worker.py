@@ -118,7 +118,9 @@ def test_a_large_source_starts_the_worker_after_deduplication(
     seed_build, tmp_path: Path, params: Params, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Above LATE_START_MIN_BYTES the worker is not running during ingest, segment and
-    deduplicate (their peaks do not carry GX's memory), and the build is the same."""
+    deduplicate (their peaks do not carry GX's memory), and the build is the same: its report
+    too, though the worker ran the schema check."""
+    import syria_news_ar.build as build_mod
     import syria_news_ar.deduplicate as dedup_mod
     import syria_news_ar.gx_worker as gx_mod
 
@@ -129,10 +131,22 @@ def test_a_large_source_starts_the_worker_after_deduplication(
         children_during_dedup.append(worker_children())
         return deduplicate(*args, **kwargs)
 
+    reports = []
+
+    def kept(*args, **kwargs):
+        report, stats = with_worker_answers(*args, **kwargs)
+        reports.append(report)
+        return report, stats
+
+    with_worker_answers = build_mod.with_worker_answers
     monkeypatch.setattr(gx_mod, "LATE_START_MIN_BYTES", SEED.stat().st_size)
     monkeypatch.setattr(dedup_mod, "deduplicate", watched)
+    monkeypatch.setattr(build_mod, "with_worker_answers", kept)
     out = tmp_path / "ds"
-    build(SEED, out, params)
+    result = build(SEED, out, params)
+    serial = validate(seed_build[0], SEED, params=params, expected_sizes=seed_build[1]["split"]["sizes"])
+    assert result["validation"] == serial.summary()
+    assert (reports[0].checked, list(reports[0].entries)) == (serial.checked, list(serial.entries))  # the worker's schema rows first
     assert children_during_dedup == [[]]
     assert worker_children() == []
     for path in sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file()):
@@ -172,26 +186,30 @@ print(json.dumps({{"pending": pending, "cdf0": float(scipy.stats.norm.cdf(0.0)),
     assert json.loads(done.stdout) == {"pending": ["altair", "scipy.stats"], "cdf0": 0.5, "loaded": True}
 
 
-def test_the_worker_draws_the_card_data_after_its_suites_or_leaves_it_to_the_build(seed_build, tmp_path: Path, params: Params) -> None:
-    """What a large build's worker answers: the suites' results and card_data's, or None for the
-    card data when the files do not have what the card reads (the build then calls card_data
-    itself, which says what is wrong)."""
+def test_a_large_builds_worker_answers_the_schema_check_the_suites_and_the_card_data(seed_build, tmp_path: Path, params: Params) -> None:
+    """What a large build's worker answers: the schema check's report (validate's first rows),
+    the suites' results and card_data's, or None for the card data when the files do not have
+    what the card reads (the build then calls card_data itself, which says what is wrong)."""
     import shutil
 
     import pyarrow.parquet as pq
 
     from syria_news_ar.card import card_data
-    from syria_news_ar.gx_worker import _run_suites_and_card_data
+    from syria_news_ar.gx_worker import _run_share
+    from syria_news_ar.validate import schema_report
 
     out, _ = seed_build
-    results, stats = _run_suites_and_card_data(out, params, None, ("documents",))
-    assert [r.name for r in results] == [f"documents.{s}" for s in paths.SPLITS]
-    assert stats == card_data(out)
+    answers = _run_share(out, params, None, ("documents",))
+    assert [r.name for r in answers.suites] == [f"documents.{s}" for s in paths.SPLITS]
+    assert answers.schemas == schema_report(out, params)
+    assert answers.schemas.checked == [f"schema.{c}" for c in paths.CONFIGS] and answers.schemas.ok
+    assert answers.card_stats == card_data(out)
     broken = tmp_path / "ds"
     shutil.copytree(out, broken)
     path = broken / paths.parquet_relpath("paragraphs", "train")
     pq.write_table(pq.read_table(path).drop_columns(["n_words"]), path)
-    results, stats = _run_suites_and_card_data(broken, params, None, ("documents",))
-    assert len(results) == 3 and stats is None
+    answers = _run_share(broken, params, None, ("documents",))
+    assert len(answers.suites) == 3 and answers.card_stats is None
+    assert answers.schemas.failures.keys() == {"schema.paragraphs"}
     with pytest.raises(KeyError):
         card_data(broken)

@@ -1,5 +1,6 @@
 """Steps 1-6 in one build: source file in, complete dataset folder out (atomically); the GX
-suites of step 5 run in a worker process (gx_worker.py), overlapping the other steps.
+suites of step 5 (and, for a large source, its schema check) run in a worker process
+(gx_worker.py), overlapping the other steps.
 
 The steps' modules (pyarrow, numpy, ...: ~0.4 s) are imported only once the worker is started, so
 its ~1.2 s import of GX, the longest path of a small build, begins as early as possible.
@@ -70,9 +71,10 @@ def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, met
         clock.lap("split_write", f"{split_stats['groups']:,} leakage groups")
         report = plain_checks_while_suites_run(worker, tmp, source, params, sizes)
         t = time.perf_counter()
-        card_stats = card_data(tmp) if report.ok and not worker.draws_card_data else None  # while GX finishes
+        card_stats = card_data(tmp) if report.ok and not worker.shares_checks else None  # while GX finishes
         clock.timings["card_data"] = round(time.perf_counter() - t, 3)
-        card_stats = add_suite_results(worker, report, clock.timings) or card_stats
+        report, worker_card_stats = with_worker_answers(worker, report, clock.timings)
+        card_stats = worker_card_stats or card_stats
         clock.lap("validate", f"{len(report.checked):,} checks, {len(report.failures):,} failed")
         if not report.ok:
             raise ValidationFailed(report.lines())
@@ -110,23 +112,28 @@ class StepClock:
 
 def plain_checks_while_suites_run(worker: SuiteWorker, tmp: Path, source: Path, params: Params, sizes: dict[str, dict[str, int]]) -> Report:
     """validate(tmp, source, ...)'s plain checks, here, while the worker runs the GX suites on the
-    written Parquet (their rows are added by add_suite_results)."""
+    written Parquet (and the schema check, if it shares the checks); with_worker_answers adds
+    their rows."""
     from .validate import validate
 
     worker.submit_suites(tmp, params, sizes, paths.CONFIGS)
-    return validate(tmp, source, params=params, expected_sizes=sizes, suites=False)
+    return validate(tmp, source, params=params, expected_sizes=sizes, suites=False, schemas=not worker.shares_checks)
 
 
-def add_suite_results(worker: SuiteWorker, report: Report, timings: dict[str, float]) -> DataStats | None:
-    """Wait for the suites and add their rows in config order, as validate does: the report is
-    then the same as validate(tmp, source, ...)'s. Returns the card data the worker drew, if it
-    was asked to (`draws_card_data`) and could."""
+def with_worker_answers(worker: SuiteWorker, report: Report, timings: dict[str, float]) -> tuple[Report, DataStats | None]:
+    """Wait for the worker and add its rows where validate has them (the schema check first, the
+    suites last, in config order): the report is then the same as validate(tmp, source, ...)'s.
+    Also returns the card data the worker drew, if it shares the checks and could."""
     t = time.perf_counter()
-    results, card_stats = worker.suites_and_card_data()
-    for result in results:
+    answers = worker.answers()
+    if answers.schemas is not None:
+        answers.schemas.extend(report)
+        answers.schemas.timings_s.update(report.timings_s)
+        report = answers.schemas
+    for result in answers.suites:
         report.add_suite(result)
     timings["gx_wait"] = round(time.perf_counter() - t, 3)
-    return card_stats
+    return report, answers.card_stats
 
 
 def write_metrics(metrics_dir: Path, metrics: dict[str, Any]) -> None:

@@ -59,8 +59,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 RULES: tuple[str, ...] = (
     "presentation_forms",
@@ -343,3 +347,24 @@ def normalized_keys(texts: Sequence[str]) -> list[str]:
     if lo < len(texts):
         out += _keys_chunk(texts[lo:], table)
     return out
+
+
+def arrow_normalized_keys(texts: pa.Array | pa.ChunkedArray) -> list[str]:
+    """normalized_keys of an Arrow string column (a null's key is ""), with no Python string per
+    text before the keys: a compiled pass over a slice's UTF-8 (key_kernel.keys_of_utf8)."""
+    from .arrow_text import utf8_slices
+    from .key_kernel import keys_of_utf8
+
+    table, growth = _key_code_table(), 1 if _keys_never_longer() else 4
+    out: list[str] = []
+    for utf8, offsets in utf8_slices(texts, max_bytes=_KEY_CHUNK_CHARS):
+        keys = keys_of_utf8(utf8, offsets, table, growth * len(utf8) + len(offsets))
+        out += keys.tobytes().decode("utf-8").split("\n")
+    return out
+
+
+@cache
+def _keys_never_longer() -> bool:
+    from .key_kernel import never_longer
+
+    return never_longer(_key_code_table())

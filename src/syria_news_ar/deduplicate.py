@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .clean import normalized_keys
+from .clean import arrow_normalized_keys
 from .ingest import STATUS_TEXT
 from .minhash import band_hashes, shingle_hashes, signatures
 from .params import DedupParams
@@ -126,13 +126,13 @@ def candidate_pairs(bands: np.ndarray) -> np.ndarray:
 
 
 def band_rows(texts: pa.Array | TextsAt, params: DedupParams) -> tuple[np.ndarray, np.ndarray]:
-    """(LSH band hashes, word counts) of every text's normalized key, BATCH texts in Python at a
-    time (picklable in and out: a worker can do a share)."""
+    """(LSH band hashes, word counts) of every text's normalized key, the keys of BATCH texts in Python
+    at a time (picklable in and out: a worker can do a share)."""
     n = len(texts)
     bands = np.zeros((n, params.lsh_bands), dtype=np.uint64)
     n_words = np.zeros(n, dtype=np.int64)
     for lo in progress(range(0, n, BATCH), desc="minhash", unit=" batches", total=-(-n // BATCH)):
-        keys = normalized_keys(texts.slice(lo, BATCH).to_pylist())
+        keys = arrow_normalized_keys(texts.slice(lo, BATCH))
         n_words[lo : lo + len(keys)] = [k.count(" ") + 1 for k in keys]
         hashes, offsets = shingle_hashes(keys, params.shingle_size)
         sig = signatures(hashes, offsets, params.num_perm, params.seed)
@@ -144,7 +144,7 @@ def add_shingle_sets(pool: SetPool, texts: pa.Array | TextsAt, rows: np.ndarray,
     """Hash the shingles of the texts at `rows`, BATCH texts at a time, into the pool."""
     for lo in range(0, len(rows), BATCH):
         part = rows[lo : lo + BATCH]
-        hashes, offsets = shingle_hashes(normalized_keys(texts.take(part).to_pylist()), shingle_size)
+        hashes, offsets = shingle_hashes(arrow_normalized_keys(texts.take(part)), shingle_size)
         pool.add(part, hashes, offsets)
 
 

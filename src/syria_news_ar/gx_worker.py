@@ -16,6 +16,7 @@ import importlib.util
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from .card import DataStats
     from .expectations import SuiteResult
     from .params import Params
+    from .validate import Report
 
 
 # Modules GX imports when it is imported but our suites never use: scipy.stats (for KL-divergence
@@ -99,19 +101,37 @@ def _run_suites(
     return run_suites(out_dir, params, expected_sizes, None, configs)
 
 
-def _run_suites_and_card_data(
-    out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: tuple[str, ...]
-) -> tuple[list[SuiteResult], DataStats | None]:
-    """The suites, then card_data (None if it fails: the build then runs it itself, if the checks
-    pass, and says what is wrong there)."""
-    from .card import card_data
+@dataclass
+class Answers:
+    """What the worker found: the suites' results, and in a large build (`SuiteWorker.shares_checks`)
+    the JSON Schema check's report and the card's data (None when card_data failed: the build
+    then runs it itself, if the checks pass, and says what is wrong there)."""
 
+    suites: list[SuiteResult]
+    schemas: Report | None = None
+    card_stats: DataStats | None = None
+
+
+def _run_suites_only(
+    out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: tuple[str, ...]
+) -> Answers:
+    return Answers(_run_suites(out_dir, params, expected_sizes, configs))
+
+
+def _run_share(
+    out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: tuple[str, ...]
+) -> Answers:
+    """A large build's share of validation: the JSON Schema check, the suites, then card_data."""
+    from .card import card_data
+    from .validate import schema_report
+
+    schemas = schema_report(out_dir, params)
     results = _run_suites(out_dir, params, expected_sizes, configs)
     try:
         stats = card_data(out_dir)
     except Exception:  # noqa: BLE001 (data the checks will reject; the build's own call reports it)
         stats = None
-    return results, stats
+    return Answers(results, schemas, stats)
 
 
 # A source at least this large starts the worker only once the records are assembled
@@ -120,20 +140,20 @@ def _run_suites_and_card_data(
 # ingest, segment, deduplicate (each using both cores) and assembling peak. A smaller build
 # starts it first thing, as importing GX is then its longest path.
 LATE_START_MIN_BYTES = 16 << 20
-# In a build of a large source (at least LATE_START_MIN_BYTES) the worker also reads what the card
-# needs from the Parquet (card.card_data) once its suites are done: there the suites end before the
-# plain checks (at 100 MB ~15 s against ~15 s of checks; at 1000 MB ~130 s against ~150 s), and
-# card_data (3 s at 100 MB, 24-30 s at 1000 MB) was the main process's last step of validation
-# while the worker sat idle. In a small build the suites are the longest path, so this process
-# draws the card data while they finish, as before.
+# In a build of a large source (at least LATE_START_MIN_BYTES) the worker also runs the JSON
+# Schema check before its suites and reads what the card needs from the Parquet (card.card_data)
+# after them. There the suites end well before the plain checks: at 100 MB ~5 s of suites and 3 s
+# of card_data against ~13 s of plain checks, of which the schema check is ~2.3 s (2026-12-04).
+# In a small build the suites are the longest path, so this process runs the schema check and
+# draws the card data while they finish.
 
 
 class SuiteWorker(Worker):
     """A worker that imports GX when started and runs the suites of a written dataset on request."""
 
-    def __init__(self, start: bool = True, draws_card_data: bool = False) -> None:
+    def __init__(self, start: bool = True, shares_checks: bool = False) -> None:
         super().__init__("syria-news-ar-gx", warm_up=_warm_up, start=start)
-        self.draws_card_data = draws_card_data  # card_data after the suites (a large build's, for_source)
+        self.shares_checks = shares_checks  # also the schema check and card_data (a large build's, for_source)
 
     @classmethod
     def for_source(cls, source: Path) -> SuiteWorker:
@@ -143,18 +163,16 @@ class SuiteWorker(Worker):
             late = source.stat().st_size >= LATE_START_MIN_BYTES
         except OSError:  # ingest says what is wrong with it
             late = False
-        return cls(start=not late, draws_card_data=late)
+        return cls(start=not late, shares_checks=late)
 
     def submit_suites(
         self, out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: Iterable[str]
     ) -> None:
-        """Ask for run_suites on the Parquet already written to out_dir (then card_data, if this worker
-        draws it); `result()` gives the SuiteResults, `suites_and_card_data()` both."""
-        run = _run_suites_and_card_data if self.draws_card_data else _run_suites
+        """Ask for run_suites on the Parquet already written to out_dir (with the schema check
+        and card_data, if this worker shares them); `answers()` gives them."""
+        run = _run_share if self.shares_checks else _run_suites_only
         self.submit(run, Path(out_dir).resolve(), params, expected_sizes, tuple(configs))
 
-    def suites_and_card_data(self) -> tuple[list[SuiteResult], DataStats | None]:
-        """Wait for the submitted suites: their results, and the card data if this worker draws it
-        and could (None otherwise)."""
-        answer = self.result()
-        return answer if self.draws_card_data else (answer, None)
+    def answers(self) -> Answers:
+        """Wait for what was submitted."""
+        return self.result()

@@ -60,33 +60,16 @@ def count_per_text(texts: Sequence[str], *tables: np.ndarray, chunk: int = 10_00
 
 
 def count_per_arrow_text(texts: pa.Array | pa.ChunkedArray, *tables: np.ndarray, chunk: int = 10_000) -> np.ndarray:
-    """count_per_text of an Arrow string column (a null counts as ""): each chunk of texts is
-    decoded from the column's UTF-8 buffer in one piece, so no text becomes a Python string."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    """count_per_text of an Arrow string column (a null counts as ""), with no Python string per
+    text (arrow_text.code_point_slices)."""
+    from .arrow_text import code_point_slices
 
-    arrays = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
     parts = [np.zeros((len(tables), 0), dtype=np.int64)]
-    for array in arrays:
-        if array.null_count:
-            array = pc.fill_null(array, "")  # a null slot may hold bytes: rebuilt without them
-        for lo in range(0, len(array), chunk):
-            parts.append(_count_chunk(array.slice(lo, chunk), tables))
+    for cps, lengths in code_point_slices(texts, max_rows=chunk):
+        ends = np.cumsum(lengths)
+        counts = np.empty((len(tables), len(lengths)), dtype=np.int64)
+        for k, table in enumerate(tables):
+            marked = np.concatenate([[0], np.cumsum(table[cps], dtype=np.int64)])  # marked[i]: among the first i code points
+            counts[k] = np.diff(marked[ends], prepend=0)
+        parts.append(counts)
     return np.concatenate(parts, axis=1)
-
-
-def _count_chunk(part: pa.Array, tables: Sequence[np.ndarray]) -> np.ndarray:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    _, offsets_buf, data_buf = part.buffers()
-    offset_type = np.int64 if pa.types.is_large_string(part.type) else np.int32
-    offsets = np.frombuffer(offsets_buf, dtype=offset_type)[part.offset : part.offset + len(part) + 1]
-    data = memoryview(data_buf)[offsets[0] : offsets[-1]] if data_buf is not None else b""
-    cps = np.frombuffer(str(data, "utf-8").encode("utf-32-le"), dtype=np.uint32)
-    ends = np.cumsum(pc.utf8_length(part).to_numpy(zero_copy_only=False), dtype=np.int64)
-    counts = np.empty((len(tables), len(part)), dtype=np.int64)
-    for k, table in enumerate(tables):
-        marked = np.concatenate([[0], np.cumsum(table[cps], dtype=np.int64)])  # marked[i]: among the first i code points
-        counts[k] = np.diff(marked[ends], prepend=0)
-    return counts

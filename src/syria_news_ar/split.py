@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import paths
-from .clean import normalized_keys
+from .clean import arrow_normalized_keys
 from .ids import content_digest, content_id
 from .params import Params
 from .records import Records, assemble, utf8_buffers
@@ -84,10 +84,10 @@ def assign(
 
 def key_digests(batches: Iterable[pa.Array]) -> np.ndarray:
     """content_id of every text's normalized key as a row of two uint64 (the same 128 bits), a
-    batch of texts in Python at a time."""
+    batch of keys in Python at a time (the texts stay in Arrow)."""
     out = [np.zeros((0, 2), dtype=np.uint64)]
     for texts in batches:
-        digests = b"".join(map(content_digest, normalized_keys(texts.to_pylist())))
+        digests = b"".join(map(content_digest, arrow_normalized_keys(texts)))
         out.append(np.frombuffer(digests, dtype=np.uint64).reshape(-1, 2))
     return np.concatenate(out)
 

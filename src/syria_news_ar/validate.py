@@ -29,7 +29,7 @@ from jsonschema import Draft202012Validator
 
 from . import params as params_mod
 from . import paths, schema
-from .clean import FORBIDDEN_IN_CLEAN, normalized_keys
+from .clean import FORBIDDEN_IN_CLEAN, arrow_normalized_keys
 from .errors import BadInputError
 from .expectations import MAX_EXAMPLES, Failure, SuiteResult, json_safe
 from .ingest import iter_raw_lines
@@ -83,6 +83,15 @@ class Report:
         for note in result.skipped:
             check, why = note.split(": ", 1)
             self.skipped[check] = why
+
+    def extend(self, later: Report) -> None:
+        """Append another report's rows, as if its checks had run after this one's (the build's
+        worker runs the schema check while this process runs the others)."""
+        self.checked.extend(later.checked)
+        for name, msgs in later.failures.items():
+            self.failures.setdefault(name, []).extend(msgs)
+        self.entries.update(later.entries)
+        self.skipped.update(later.skipped)
 
     @property
     def ok(self) -> bool:
@@ -755,9 +764,9 @@ def _documents_not_joined(docs: Splits, listed_records: np.ndarray, counts: np.n
 
 
 def _normalized_keys(split: SplitTexts) -> Iterator[str]:
-    """The normalized key of every text, a batch of texts at a time (a document's key is long)."""
-    for (texts,) in _batches(split.read(), "text"):
-        yield from normalized_keys([t or "" for t in texts])
+    """The normalized key of every text, a row group's texts at a time."""
+    for table in split.read():
+        yield from arrow_normalized_keys(_col(table, "text"))
 
 
 def keys_in_two_splits(texts: Mapping[str, Mapping[str, SplitTexts]]) -> list[str]:
@@ -838,6 +847,13 @@ def _guarded(report: Report, check: Callable[..., None], *args: Any) -> None:
         report.check(f"{name}.could_run", [f"{type(exc).__name__}: {exc}"[:120]], "check could not run on this data")
 
 
+def schema_report(out_dir: Path, params: params_mod.Params) -> Report:
+    """The JSON Schema check alone: the first rows of validate's report."""
+    report = Report()
+    _guarded(report, check_schemas, out_dir, params.validate)
+    return report
+
+
 def load_expected_sizes(path: Path) -> dict[str, dict[str, int]]:
     """Split sizes as the split step recorded them: metrics/split.json (its `sizes`) or a bare mapping."""
     try:
@@ -860,17 +876,18 @@ def validate(
     params: params_mod.Params | None = None,
     docs_dir: Path | None = None,
     suites: bool | Collection[str] = True,
+    schemas: bool = True,
 ) -> Report:
     """Run the JSON Schema and cross-file checks, then the GX suites of every config.
 
     `expected_sizes` ({config: {split: rows}}, from metrics/split.json) adds a row-count expectation
     to every suite; `params` defaults to params.yaml; `docs_dir` also writes GX Data Docs there;
-    `suites` may name the configs whose suites run (False: none, plain checks only).
+    `suites` may name the configs whose suites run (False: none, plain checks only); `schemas`
+    False leaves out the JSON Schema check (schema_report: the build may run it elsewhere).
     """
     t0 = time.perf_counter()
-    report = Report()
     params = params or params_mod.load()  # the working directory's, else the checkout's
-    _guarded(report, check_schemas, out_dir, params.validate)
+    report = schema_report(out_dir, params) if schemas else Report()
     for check in CHECKS:
         release_memory()  # the last check's columns
         streamed = (split_texts(out_dir, STREAMED_COLUMNS[check]),) if check in STREAMED_COLUMNS else ()
