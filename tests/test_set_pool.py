@@ -1,7 +1,9 @@
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from syria_news_ar import set_pool
 from syria_news_ar.set_pool import FREE_SHARE, SetPool
 
 # values over the whole uint64 range: a merge that compared them as signed would miss matches
@@ -17,17 +19,21 @@ def held_sets(pool: SetPool, rows: list[int]) -> list[list[int]]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(VALUES, max_size=12), min_size=1, max_size=6), st.data())
-def test_common_counts_are_the_intersection_sizes(sets: list[list[int]], data: st.DataObject) -> None:
-    pool = SetPool(len(sets) + 2, capacity=1)
-    rows = np.arange(2, len(sets) + 2)  # rows 0 and 1 are not held
-    pool.add(rows, *flat(sets))
-    assert held_sets(pool, rows.tolist()) == [sorted(set(s)) for s in sets]
-    assert pool.sizes(rows).tolist() == [len(set(s)) for s in sets]
-    pairs = data.draw(st.lists(st.tuples(st.integers(0, len(sets) - 1), st.integers(0, len(sets) - 1)), max_size=10))
-    left = np.array([2 + i for i, _ in pairs], dtype=np.int64)
-    right = np.array([2 + j for _, j in pairs], dtype=np.int64)
-    assert pool.common_counts(left, right).tolist() == [len(set(sets[i]) & set(sets[j])) for i, j in pairs]
+@given(st.lists(st.lists(VALUES, max_size=12), min_size=1, max_size=6), st.data(), st.booleans())
+def test_common_counts_are_the_intersection_sizes(sets: list[list[int]], data: st.DataObject, split: bool) -> None:
+    """Also with every call's rows split across the threads (MIN_SPLIT 1): the same sets and counts."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(set_pool, "MIN_SPLIT", 1 if split else 1 << 30)
+        patch.setattr(set_pool, "THREADS", 2)
+        pool = SetPool(len(sets) + 2, capacity=1)
+        rows = np.arange(2, len(sets) + 2)  # rows 0 and 1 are not held
+        pool.add(rows, *flat(sets))
+        assert held_sets(pool, rows.tolist()) == [sorted(set(s)) for s in sets]
+        assert pool.sizes(rows).tolist() == [len(set(s)) for s in sets]
+        pairs = data.draw(st.lists(st.tuples(st.integers(0, len(sets) - 1), st.integers(0, len(sets) - 1)), max_size=10))
+        left = np.array([2 + i for i, _ in pairs], dtype=np.int64)
+        right = np.array([2 + j for _, j in pairs], dtype=np.int64)
+        assert pool.common_counts(left, right).tolist() == [len(set(sets[i]) & set(sets[j])) for i, j in pairs]
 
 
 @settings(max_examples=100, deadline=None)

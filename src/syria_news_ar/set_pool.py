@@ -12,6 +12,10 @@ first run on a machine compiles it.
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+
 import numpy as np
 from numba import njit
 
@@ -96,7 +100,7 @@ class SetPool:
         """Hold the sets of `rows` (rows not held): row k's values are flat[offsets[k]:offsets[k + 1]]
         in any order, with repeats (they are sorted and made unique here; a uint64 `flat` is
         sorted in place)."""
-        values, bounds = _sorted_unique_rows(np.ascontiguousarray(flat, dtype=np.uint64), np.asarray(offsets, dtype=np.int64))
+        values, bounds = sorted_unique_rows(np.ascontiguousarray(flat, dtype=np.uint64), np.asarray(offsets, dtype=np.int64))
         if self.used + len(values) > len(self.buf):
             self._make_room(len(values))
         self.buf[self.used : self.used + len(values)] = values
@@ -110,7 +114,10 @@ class SetPool:
 
     def common_counts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """|set(left[k]) & set(right[k])| for every k (rows held)."""
-        return _merge_counts(self.buf, self.start, self.stop, np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64))
+        left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
+        halves = [(left[part], right[part]) for part in _halves(len(left))]
+        counts = _threads().map(lambda lr: _merge_counts(self.buf, self.start, self.stop, *lr), halves)
+        return np.concatenate([np.zeros(0, dtype=np.int64), *counts])
 
     def _make_room(self, needed: int) -> None:
         held = self.rows()
@@ -118,3 +125,33 @@ class SetPool:
         if self.used + needed > (1 - FREE_SHARE) * len(self.buf):
             # in place (realloc: a large buffer is remapped, not copied); nothing else views it
             self.buf.resize(int((self.used + needed) / (1 - FREE_SHARE)) + 1, refcheck=False)
+
+
+# The compiled loops release the GIL (nogil), so a call's rows split in two run on both cores in
+# threads: the confirmation phase is otherwise one core's work while the other idles (at 100 MB
+# sorting the sets took 1.0 s and the intersections 0.37 s of its 2.2 s, on one core).
+THREADS = min(2, os.cpu_count() or 1)
+MIN_SPLIT = 512  # rows (pairs) below which a call stays on one thread
+
+
+@cache
+def _threads() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(THREADS, thread_name_prefix="syria-news-ar-sets")
+
+
+def _halves(n: int) -> list[slice]:
+    """Consecutive parts of range(n), one per thread (one part when n is small)."""
+    parts = THREADS if n >= MIN_SPLIT else 1
+    bounds = [n * k // parts for k in range(parts + 1)]
+    return [slice(lo, hi) for lo, hi in zip(bounds, bounds[1:])]
+
+
+def sorted_unique_rows(flat: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """_sorted_unique_rows of a batch, its rows in parts on both cores (flat is sorted in place)."""
+    parts = _halves(len(offsets) - 1)
+    done = list(_threads().map(lambda p: _sorted_unique_rows(flat[offsets[p.start] : offsets[p.stop]], offsets[p.start : p.stop + 1] - offsets[p.start]), parts))
+    if len(done) == 1:
+        return done[0]
+    values = np.concatenate([v for v, _ in done])
+    sizes = np.concatenate([np.diff(b) for _, b in done])
+    return values, np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
