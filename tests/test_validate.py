@@ -499,27 +499,42 @@ def test_forbidden_table_equals_the_regex() -> None:
     assert (forbidden_table() == reference).all()
 
 
-def test_dirty_lines_exact() -> None:
-    from syria_news_ar.validate import dirty_lines
+def dirty_reference(text: str | None) -> bool:
+    """The clean-text verdict, line by line in Python: what dirty_arrow_texts computes."""
+    from syria_news_ar.clean import FORBIDDEN_IN_CLEAN
+
+    forbidden = re.compile(FORBIDDEN_IN_CLEAN)
+    return any(t == "" or "  " in t or t[0] == " " or t[-1] == " " or forbidden.search(t) is not None for t in (text or "").split("\n"))
+
+
+def test_dirty_arrow_texts_exact() -> None:
+    from syria_news_ar.validate import dirty_arrow_texts
 
     lines = ["نص نظيف", "نص  مزدوج", " حافة", "حافة ", "", "المقیم", "نص\u200bخفي", "لـ \"إدارة\""]
-    expected = [False, True, True, True, True, True, True, False]
-    assert dirty_lines(lines).tolist() == expected
+    assert dirty_arrow_texts(pa.array(lines)).tolist() == [False, True, True, True, True, True, True, False]
+    texts = ["سطر\nسطر", "سطر\n", "\nسطر", "سطر\n\nسطر", "سطر \nسطر", "", None, "نظيف"]
+    assert dirty_arrow_texts(pa.array(texts)).tolist() == [False, True, True, True, True, True, True, False]
 
 
-LINE_CHARS = st.one_of(st.sampled_from(" \tabبيی\u200b\u00a0\u0640"), st.characters(blacklist_categories=("Cs",)))
+LINE_CHARS = st.one_of(st.sampled_from(" \tabبيی\u200b\u00a0\u0640\n"), st.characters(blacklist_categories=("Cs",)))
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(LINE_CHARS, max_size=8), max_size=30), st.integers(1, 4))
-def test_dirty_lines_equal_the_per_line_reference(lines, chunk) -> None:
-    """dirty_lines maps offending code points back to lines, a chunk of lines at a time."""
-    from syria_news_ar.clean import FORBIDDEN_IN_CLEAN
-    from syria_news_ar.validate import dirty_lines
+@given(
+    st.lists(st.one_of(st.none(), st.text(LINE_CHARS, max_size=10)), max_size=20),
+    st.integers(0, 20), st.integers(1, 40), st.booleans(),
+)
+def test_dirty_arrow_texts_equal_the_per_line_reference(texts: list[str | None], cut: int, slice_bytes: int, chunked: bool) -> None:
+    """Any column (sliced or chunked, nulls, slices of any size): each text's verdict is the
+    reference's, line by line."""
+    from syria_news_ar import validate as validate_mod
 
-    forbidden = re.compile(FORBIDDEN_IN_CLEAN)
-    expected = [t == "" or "  " in t or t[0] == " " or t[-1] == " " or forbidden.search(t) is not None for t in lines]
-    assert dirty_lines(lines, chunk=chunk).tolist() == expected
+    array = pa.array(texts, type=pa.string()).slice(min(cut, len(texts)) // 3)
+    column = pa.chunked_array([array.slice(0, cut), array.slice(cut)], type=pa.string()) if chunked else array
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validate_mod, "BATCH_BYTES", slice_bytes)
+        got = validate_mod.dirty_arrow_texts(column)
+    assert got.tolist() == [dirty_reference(t) for t in array.to_pylist()]
 
 
 @settings(max_examples=200, deadline=None)

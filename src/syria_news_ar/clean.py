@@ -351,9 +351,9 @@ def normalized_keys(texts: Sequence[str]) -> list[str]:
 
 def arrow_normalized_keys(texts: pa.Array | pa.ChunkedArray) -> list[str]:
     """normalized_keys of an Arrow string column (a null's key is ""), with no Python string per
-    text before the keys: a compiled pass over a slice's UTF-8 (key_kernel.keys_of_utf8)."""
+    text before the keys: a compiled pass over a slice's UTF-8 (utf8_kernels.keys_of_utf8)."""
     from .arrow_text import utf8_slices
-    from .key_kernel import keys_of_utf8
+    from .utf8_kernels import keys_of_utf8
 
     table, growth = _key_code_table(), 1 if _keys_never_longer() else 4
     out: list[str] = []
@@ -365,6 +365,6 @@ def arrow_normalized_keys(texts: pa.Array | pa.ChunkedArray) -> list[str]:
 
 @cache
 def _keys_never_longer() -> bool:
-    from .key_kernel import never_longer
+    from .utf8_kernels import never_longer
 
     return never_longer(_key_code_table())

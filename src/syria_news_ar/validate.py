@@ -11,7 +11,6 @@ text) each needs, so they stay fast and small at 100 MB+ of input.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import re
 import time
@@ -29,6 +28,7 @@ from jsonschema import Draft202012Validator
 
 from . import params as params_mod
 from . import paths, schema
+from .arrow_text import utf8_slices
 from .clean import FORBIDDEN_IN_CLEAN, arrow_normalized_keys
 from .errors import BadInputError
 from .expectations import MAX_EXAMPLES, Failure, SuiteResult, json_safe
@@ -598,37 +598,14 @@ def forbidden_table() -> np.ndarray:
     return table
 
 
-def dirty_lines(lines: Sequence[str], chunk: int = 10_000) -> np.ndarray:
-    """Per line: empty, edge or double space, or a character cleaning removes or maps. Computed on
-    code points a chunk of lines at a time: offending characters are rare, so only their
-    positions are mapped back to lines."""
-    bad = np.zeros(len(lines), dtype=bool)
-    for lo in range(0, len(lines), chunk):
-        part = lines[lo : lo + chunk]
-        cps = np.frombuffer("".join(part).encode("utf-32-le"), dtype=np.uint32)
-        lengths = np.fromiter(map(len, part), dtype=np.int64, count=len(part))
-        ends = np.cumsum(lengths)
-        starts = ends - lengths
-        space = cps == 0x20
-        empty = starts == ends
-        edge = ~empty
-        edge[edge] = space[starts[edge]] | space[ends[edge] - 1]
-        double = np.flatnonzero(space[:-1] & space[1:])  # a pair of spaces, maybe across two lines
-        line_of_double = np.searchsorted(ends, double, side="right")
-        double = line_of_double[double + 1 < ends[line_of_double]]
-        forbidden = np.searchsorted(ends, np.flatnonzero(forbidden_table()[cps]), side="right")
-        bad[lo : lo + len(part)] = empty | edge
-        bad[lo + double] = bad[lo + forbidden] = True
-    return bad
+def dirty_arrow_texts(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Per text (a null as ""): a line of it (cut at "\n") is empty, has an edge or double space,
+    or holds a character cleaning removes or maps. One compiled pass over each slice's UTF-8
+    (utf8_kernels.dirty_utf8): no Python string per text or line."""
+    from .utf8_kernels import dirty_utf8
 
-
-def dirty_texts(texts: list[str | None]) -> np.ndarray:
-    """Per text: does any of its lines fail dirty_lines (a document's lines are checked one by one)."""
-    parts = [(text or "").split("\n") for text in texts]
-    owner = np.repeat(np.arange(len(texts)), np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
-    bad = np.zeros(len(texts), dtype=bool)
-    bad[owner[dirty_lines(list(itertools.chain.from_iterable(parts)))]] = True
-    return bad
+    forbidden = forbidden_table()
+    return np.concatenate([np.zeros(0, dtype=bool), *(dirty_utf8(utf8, offsets, forbidden) for utf8, offsets in utf8_slices(texts, max_bytes=BATCH_BYTES))])
 
 
 class ParagraphTexts:
@@ -718,7 +695,7 @@ def check_texts(report: Report, tables: Tables, streamed: Mapping[str, Mapping[s
     row group at a time: the paragraphs' are fetched by record (ParagraphTexts) for the sentences
     cut from them and the documents joined of them."""
     for config in ("paragraphs", "sentences", "documents"):
-        bad = [dirty_texts(texts) for (texts,) in _batches(_streamed(streamed[config].values()), "text")]
+        bad = [dirty_arrow_texts(_col(table, "text")) for table in _streamed(streamed[config].values())]
         with_ids = tables[config].values() if "id" in CHECK_COLUMNS[check_texts][config] else _streamed(streamed[config].values())
         report.check(
             f"clean_text.{config}",
