@@ -13,8 +13,8 @@ from syria_news_ar.segment import (
     first_occurrences,
     paragraph_kind,
     segment,
-    sentence_span_arrays,
     start_cue,
+    text_features,
 )
 from syria_news_ar.sentences import sentence_spans
 
@@ -117,9 +117,25 @@ def test_first_occurrences_flags_the_first_row_of_each_key(keys: list[str]) -> N
     assert first_occurrences(pa.array(keys, pa.string())).tolist() == expected
 
 
-def test_sentence_span_arrays_are_flat_spans_in_text_order() -> None:
-    texts = ["قال الوزير. وأضاف أن الوضع صعب.", "", "عنوان بلا نقطة", "أولا. ثانيا. ثالثا."]
-    counts, starts, ends = sentence_span_arrays(pa.array(texts))
+def test_text_features_are_kind_cue_and_flat_spans_in_text_order(params) -> None:
+    texts = ["قال الوزير. وأضاف أن الوضع صعب.", "", "عنوان بلا نقطة", "أولا. ثانيا. ثالثا.", "وأضاف المصدر أن القصف مستمر."]
+    heading, cues, counts, starts, ends = text_features(pa.array(texts), params.segment)
+    assert heading.tolist() == [paragraph_kind(t, params.segment) == KIND_HEADING for t in texts]
+    assert cues == [None if paragraph_kind(t, params.segment) == KIND_HEADING else start_cue(t) for t in texts]
+    assert cues[0] == "reporting_verb" and cues[4] is None
     expected = [sentence_spans(t) for t in texts]
     assert counts.tolist() == [len(s) for s in expected]
     assert list(zip(starts.tolist(), ends.tolist())) == [span for spans in expected for span in spans]
+
+
+def test_a_worker_sharing_the_text_features_changes_nothing(params, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large source's distinct paragraphs are shared with a worker process (from
+    SENTENCE_WORKER_MIN): the same tables as in one process."""
+    import syria_news_ar.segment as segment_mod
+
+    ingested = ingest(SEED, params.ingest).table
+    alone = segment(ingested, params.segment)
+    monkeypatch.setattr(segment_mod, "SENTENCE_WORKER_MIN", 2)
+    shared = segment(ingested, params.segment)
+    assert shared.lines.equals(alone.lines) and shared.documents.equals(alone.documents)
+    assert alone.documents.num_rows > 1

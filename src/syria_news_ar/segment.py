@@ -54,8 +54,9 @@ _DAY_NAMES = re.compile(r"(?:اليوم|يوم|مساء|صباح|ليلة|فجر
 _CLAUSE_PUNCT = re.compile(r"[،,؛;؟?!]")
 
 KIND_HEADING, KIND_PARAGRAPH = "heading", "paragraph"
-# From this many distinct paragraphs a worker process splits the sentences of the second half
-# (~19 us a paragraph here: 3.8 s for the 100 MB benchmark's 195k; a worker starts in ~0.5 s).
+# From this many distinct paragraphs a worker process takes the text_features of the second half
+# (~19 us a paragraph here for the sentences alone: 3.8 s for the 100 MB benchmark's 195k; a
+# worker starts in ~0.5 s).
 SENTENCE_WORKER_MIN = 30_000
 BATCH = 20_000  # lines whose texts are in Python at once
 
@@ -133,57 +134,71 @@ def first_occurrences(keys: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return first
 
 
-def sentence_span_arrays(texts: pa.Array | TextsAt) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(sentences per text, all starts, all ends) of Arrow texts: flat int64 arrays, small to
-    pickle, BATCH texts in Python at a time (picklable in and out: a worker can do a share)."""
+def text_features(
+    texts: pa.Array | TextsAt, params: SegmentParams
+) -> tuple[np.ndarray, list[str | None], np.ndarray, np.ndarray, np.ndarray]:
+    """Per text: is it a heading (paragraph_kind), its lead cue if it is a paragraph (start_cue),
+    and its sentences (counts, then all starts and ends as flat int64 arrays): everything segment
+    needs of a distinct paragraph that depends on its text alone. BATCH texts in Python at a time
+    (picklable in and out: a worker can do a share)."""
+    heading = np.zeros(len(texts), dtype=bool)
+    cues: list[str | None] = []
     counts = np.zeros(len(texts), dtype=np.int64)
     starts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     ends: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    for lo in range(0, len(texts), BATCH):
+    for lo in progress(range(0, len(texts), BATCH), desc="segment", unit=" batches", total=-(-len(texts) // BATCH)):
         flat: list[int] = []
         for i, text in enumerate(texts.slice(lo, BATCH).to_pylist(), lo):
+            heading[i] = paragraph_kind(text, params) == KIND_HEADING
+            cues.append(None if heading[i] else start_cue(text))
             spans = sentence_spans(text)
             counts[i] = len(spans)
             flat.extend(itertools.chain.from_iterable(spans))
         pairs = np.array(flat, dtype=np.int64).reshape(-1, 2)
         starts.append(pairs[:, 0])
         ends.append(pairs[:, 1])
-    return counts, np.concatenate(starts), np.concatenate(ends)
+    return heading, cues, counts, np.concatenate(starts), np.concatenate(ends)
 
 
 def segment(ingested: pa.Table, params: SegmentParams) -> SegmentResult:
     """Label kinds, split sentences of first occurrences, and cut the run of lines into articles.
 
-    Texts come into Python BATCH lines at a time (the table keeps them in Arrow); sentence spans
-    are flat numpy arrays, so memory holds no Python object per sentence."""
+    What depends on a distinct paragraph's text alone (text_features) is computed a batch at a
+    time, shared with a worker process for a large source; the article cut then runs over those
+    answers in line order. Memory holds no Python object per sentence."""
     text_rows = np.flatnonzero(pc.equal(ingested["status"], STATUS_TEXT).to_numpy(zero_copy_only=False))
     numbers = ingested["line_number"].to_numpy()[text_rows]
     first_flags = first_occurrences(ingested["key_hash"].take(pa.array(text_rows)))
     first_texts = TextsAt.of(ingested["text"], text_rows[first_flags])  # read in place, not copied
-    span_counts, span_starts, span_ends = share_work(sentence_span_arrays, first_texts, SENTENCE_WORKER_MIN)
+    first_heading, first_cues, span_counts, span_starts, span_ends = share_work(text_features, first_texts, SENTENCE_WORKER_MIN, params)
     del first_texts
     n = len(text_rows)
-    kinds: list[str] = []
+    heading = np.zeros(n, dtype=bool)
+    heading[first_flags] = first_heading
+    cue_candidates: list[str | None] = [None] * n
+    for i, cue in zip(np.flatnonzero(first_flags).tolist(), first_cues):
+        cue_candidates[i] = cue
+    repeats = np.flatnonzero(~first_flags)  # same key as an earlier line, maybe not the same text: its own kind
+    for lo in range(0, len(repeats), BATCH):
+        part = repeats[lo : lo + BATCH]
+        texts = ingested["text"].take(pa.array(text_rows[part])).to_pylist()
+        heading[part] = [paragraph_kind(text, params) == KIND_HEADING for text in texts]
     cues: list[str | None] = []
     line_doc = np.zeros(n, dtype=np.int64)
     docs: dict[str, Any] = {"date": []}
-    prev_kind: str | None = None
+    prev_heading = False
     doc = -1
     doc_first_row: list[int] = []
-    for lo in progress(range(0, n, BATCH), desc="segment", unit=" batches", total=-(-n // BATCH)):
-        texts = ingested["text"].take(pa.array(text_rows[lo : lo + BATCH])).to_pylist()
-        for i, text in enumerate(texts, lo):
-            kind = paragraph_kind(text, params)
-            cue = start_cue(text) if kind == KIND_PARAGRAPH and first_flags[i] and prev_kind != KIND_HEADING else None
-            if doc < 0 or cue:
-                doc += 1
-                date = find_date(text) if cue else None
-                doc_first_row.append(i)
-                docs["date"].append(date.isoformat() if date else None)
-            kinds.append(kind)
-            cues.append(cue)
-            line_doc[i] = doc
-            prev_kind = kind
+    for i, (is_heading, candidate) in enumerate(zip(heading.tolist(), cue_candidates)):
+        cue = candidate if not prev_heading else None  # a heading just before: it continues
+        if doc < 0 or cue:
+            doc += 1
+            date = find_date(ingested["text"][int(text_rows[i])].as_py()) if cue else None
+            doc_first_row.append(i)
+            docs["date"].append(date.isoformat() if date else None)
+        cues.append(cue)
+        line_doc[i] = doc
+        prev_heading = is_heading
     first_row = np.array(doc_first_row, dtype=np.int64)
     docs["document"] = np.arange(len(first_row))
     docs["source_line_start"] = numbers[first_row]
@@ -193,7 +208,7 @@ def segment(ingested: pa.Table, params: SegmentParams) -> SegmentResult:
     lines = pa.table(
         {
             "line_number": numbers,
-            "kind": pa.array(kinds, pa.string()),
+            "kind": pa.array(np.where(heading, KIND_HEADING, KIND_PARAGRAPH).tolist(), pa.string()),
             "document": line_doc,
             "first_occurrence": first_flags,
             "start_cue": pa.array(cues, pa.string()),
