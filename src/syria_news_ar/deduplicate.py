@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .clean import arrow_normalized_keys
+from .clean import arrow_normalized_keys, normalized_keys
 from .ingest import STATUS_TEXT
 from .minhash import band_hashes, shingle_hashes, signatures
 from .params import DedupParams
@@ -132,7 +132,7 @@ def band_rows(texts: pa.Array | TextsAt, params: DedupParams) -> tuple[np.ndarra
     bands = np.zeros((n, params.lsh_bands), dtype=np.uint64)
     n_words = np.zeros(n, dtype=np.int64)
     for lo in progress(range(0, n, BATCH), desc="minhash", unit=" batches", total=-(-n // BATCH)):
-        keys = arrow_normalized_keys(texts.slice(lo, BATCH))
+        keys = normalized_keys(texts.slice(lo, BATCH).to_pylist())  # not the compiled Arrow form: numba would cost the MinHash worker ~60 MB
         n_words[lo : lo + len(keys)] = [k.count(" ") + 1 for k in keys]
         hashes, offsets = shingle_hashes(keys, params.shingle_size)
         sig = signatures(hashes, offsets, params.num_perm, params.seed)

@@ -2,11 +2,12 @@
 
 Importing GX takes ~1.2 s (see DEFERRED_IMPORTS) and its suites ~5 s on the 100 MB benchmark
 input (4.6-5.3 s alone on 2026-12-04; 11.8 s before expectations.py stopped GX's batch
-fingerprints and Python-string derivations), all single-threaded. The worker is started first thing in a
-small build (once the records are assembled in a large one, see LATE_START_MIN_BYTES) and
-imports GX while this process works; it then reads the written Parquet itself and runs the
-suites while this process runs the plain checks. Closing it stops it wherever it is, so a bad
-input or Ctrl-C never waits for GX.
+fingerprints and Python-string derivations), all single-threaded. The worker is started first
+thing in a small build (once the records are assembled in a large one, see
+LATE_START_MIN_BYTES) and imports GX while this process works; it then reads the written Parquet
+itself and runs the suites (in a large build also the JSON Schema check before them and the
+card's data after them, see Answers) while this process runs the plain checks. Closing it stops
+it wherever it is, so a bad input or Ctrl-C never waits for GX.
 """
 from __future__ import annotations
 

@@ -741,9 +741,12 @@ def _documents_not_joined(docs: Splits, listed_records: np.ndarray, counts: np.n
 
 
 def _normalized_keys(split: SplitTexts) -> Iterator[str]:
-    """The normalized key of every text, a row group's texts at a time."""
+    """The normalized key of every text, the keys of about BATCH_BYTES of text in Python at a time."""
     for table in split.read():
-        yield from arrow_normalized_keys(_col(table, "text"))
+        texts = _col(table, "text")
+        sizes = pc.fill_null(pc.binary_length(texts), 0).to_numpy(zero_copy_only=False)
+        for lo, hi in bounded_slices(sizes, max(len(texts), 1), BATCH_BYTES):
+            yield from arrow_normalized_keys(texts.slice(lo, hi - lo))
 
 
 def keys_in_two_splits(texts: Mapping[str, Mapping[str, SplitTexts]]) -> list[str]:
