@@ -14,7 +14,7 @@ import pytest
 from syria_news_ar import paths
 from syria_news_ar.build import build
 from syria_news_ar.errors import SourceNotFoundError, ValidationFailed
-from syria_news_ar.gx_worker import SuiteWorker
+from syria_news_ar.gx_worker import Answers, SuiteWorker
 from syria_news_ar.worker import WorkerError, WorkerTraceback
 from syria_news_ar.params import Params
 from syria_news_ar.validate import validate
@@ -133,20 +133,22 @@ def test_a_large_source_starts_the_worker_after_deduplication(
 
     reports = []
 
-    def kept(*args, **kwargs):
-        report, stats = with_worker_answers(*args, **kwargs)
-        reports.append(report)
+    def kept(worker, *args, **kwargs):
+        report, stats = with_worker_answers(worker, *args, **kwargs)
+        reports.append((worker.shares_checks, report))
         return report, stats
 
     with_worker_answers = build_mod.with_worker_answers
     monkeypatch.setattr(gx_mod, "LATE_START_MIN_BYTES", SEED.stat().st_size)
+    monkeypatch.setattr(gx_mod, "SHARE_CHECKS_MIN_BYTES", SEED.stat().st_size)
     monkeypatch.setattr(dedup_mod, "deduplicate", watched)
     monkeypatch.setattr(build_mod, "with_worker_answers", kept)
     out = tmp_path / "ds"
     result = build(SEED, out, params)
     serial = validate(seed_build[0], SEED, params=params, expected_sizes=seed_build[1]["split"]["sizes"])
     assert result["validation"] == serial.summary()
-    assert (reports[0].checked, list(reports[0].entries)) == (serial.checked, list(serial.entries))  # the worker's schema rows first
+    [(shared, report)] = reports
+    assert shared and (report.checked, list(report.entries)) == (serial.checked, list(serial.entries))  # the worker's schema rows first
     assert children_during_dedup == [[]]
     assert worker_children() == []
     for path in sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file()):
@@ -186,8 +188,8 @@ print(json.dumps({{"pending": pending, "cdf0": float(scipy.stats.norm.cdf(0.0)),
     assert json.loads(done.stdout) == {"pending": ["altair", "scipy.stats"], "cdf0": 0.5, "loaded": True}
 
 
-def test_a_large_builds_worker_answers_the_schema_check_the_suites_and_the_card_data(seed_build, tmp_path: Path, params: Params) -> None:
-    """What a large build's worker answers: the schema check's report (validate's first rows),
+def test_a_sharing_worker_answers_the_schema_check_the_suites_and_the_card_data(seed_build, tmp_path: Path, params: Params) -> None:
+    """What a worker that shares the checks answers: the schema check's report (validate's first rows),
     the suites' results and card_data's, or None for the card data when the files do not have
     what the card reads (the build then calls card_data itself, which says what is wrong)."""
     import shutil
@@ -195,11 +197,12 @@ def test_a_large_builds_worker_answers_the_schema_check_the_suites_and_the_card_
     import pyarrow.parquet as pq
 
     from syria_news_ar.card import card_data
-    from syria_news_ar.gx_worker import _run_share
+    from syria_news_ar.gx_worker import _run_share, _run_suites_only
     from syria_news_ar.validate import schema_report
 
     out, _ = seed_build
     answers = _run_share(out, params, None, ("documents",))
+    assert _run_suites_only(out, params, None, ("documents",)) == Answers(answers.suites)
     assert [r.name for r in answers.suites] == [f"documents.{s}" for s in paths.SPLITS]
     assert answers.schemas == schema_report(out, params)
     assert answers.schemas.checked == [f"schema.{c}" for c in paths.CONFIGS] and answers.schemas.ok

@@ -5,7 +5,7 @@ input (4.6-5.3 s alone on 2026-12-04; 11.8 s before expectations.py stopped GX's
 fingerprints and Python-string derivations), all single-threaded. The worker is started first
 thing in a small build (once the records are assembled in a large one, see
 LATE_START_MIN_BYTES) and imports GX while this process works; it then reads the written Parquet
-itself and runs the suites (in a large build also the JSON Schema check before them and the
+itself and runs the suites (by the source's size also the JSON Schema check before them and the
 card's data after them, see Answers) while this process runs the plain checks. Closing it stops
 it wherever it is, so a bad input or Ctrl-C never waits for GX.
 """
@@ -104,9 +104,10 @@ def _run_suites(
 
 @dataclass
 class Answers:
-    """What the worker found: the suites' results, and in a large build (`SuiteWorker.shares_checks`)
-    the JSON Schema check's report and the card's data (None when card_data failed: the build
-    then runs it itself, if the checks pass, and says what is wrong there)."""
+    """What the worker found: the suites' results and, if it shares the checks
+    (`SuiteWorker.shares_checks`), the JSON Schema check's report and the card's data (None when
+    card_data failed: the build then runs it itself, if the checks pass, and says what is wrong
+    there)."""
 
     suites: list[SuiteResult]
     schemas: Report | None = None
@@ -122,17 +123,18 @@ def _run_suites_only(
 def _run_share(
     out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: tuple[str, ...]
 ) -> Answers:
-    """A large build's share of validation: the JSON Schema check, the suites, then card_data."""
+    """The worker's share of validation when it shares the checks: the JSON Schema check, the
+    suites, then card_data."""
     from .card import card_data
     from .validate import schema_report
 
-    schemas = schema_report(out_dir, params)
-    results = _run_suites(out_dir, params, expected_sizes, configs)
+    answers = Answers(suites=[], schemas=schema_report(out_dir, params))
+    answers.suites = _run_suites(out_dir, params, expected_sizes, configs)
     try:
-        stats = card_data(out_dir)
+        answers.card_stats = card_data(out_dir)
     except Exception:  # noqa: BLE001 (data the checks will reject; the build's own call reports it)
-        stats = None
-    return Answers(results, schemas, stats)
+        pass
+    return answers
 
 
 # A source at least this large starts the worker only once the records are assembled
@@ -141,12 +143,15 @@ def _run_share(
 # ingest, segment, deduplicate (each using both cores) and assembling peak. A smaller build
 # starts it first thing, as importing GX is then its longest path.
 LATE_START_MIN_BYTES = 16 << 20
-# In a build of a large source (at least LATE_START_MIN_BYTES) the worker also runs the JSON
-# Schema check before its suites and reads what the card needs from the Parquet (card.card_data)
-# after them. There the suites end well before the plain checks: at 100 MB ~5 s of suites and 3 s
-# of card_data against ~13 s of plain checks, of which the schema check is ~2.3 s (2026-12-04).
-# In a small build the suites are the longest path, so this process runs the schema check and
-# draws the card data while they finish.
+# From this size on the worker also runs the JSON Schema check before its suites and reads what
+# the card needs from the Parquet (card.card_data) after them: the suites end well before the
+# plain checks otherwise (at 100 MB ~5 s of suites against ~13 s of plain checks, of which the
+# schema check ~2.3 s and card_data 3 s; at 10 MB 0.7 s of suites against 2.0 s, of which the
+# schema check 0.7 s and card_data 0.55 s; validation there 1.9 s, against 2.2-2.3 s with
+# card_data alone in the worker and 2.2-3.1 s with neither; 2026-12-04). For the seed, importing
+# GX and running the suites is the build's longest path, so this process runs the schema check
+# and draws the card data while they finish.
+SHARE_CHECKS_MIN_BYTES = 1 << 20
 
 
 class SuiteWorker(Worker):
@@ -154,17 +159,17 @@ class SuiteWorker(Worker):
 
     def __init__(self, start: bool = True, shares_checks: bool = False) -> None:
         super().__init__("syria-news-ar-gx", warm_up=_warm_up, start=start)
-        self.shares_checks = shares_checks  # also the schema check and card_data (a large build's, for_source)
+        self.shares_checks = shares_checks  # also the schema check and card_data (for_source: from SHARE_CHECKS_MIN_BYTES)
 
     @classmethod
     def for_source(cls, source: Path) -> SuiteWorker:
         """Started now for a small source; for a large one, `start()` it later (build.py: once the
         records are assembled)."""
         try:
-            late = source.stat().st_size >= LATE_START_MIN_BYTES
+            size = source.stat().st_size
         except OSError:  # ingest says what is wrong with it
-            late = False
-        return cls(start=not late, shares_checks=late)
+            size = 0
+        return cls(start=size < LATE_START_MIN_BYTES, shares_checks=size >= SHARE_CHECKS_MIN_BYTES)
 
     def submit_suites(
         self, out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: Iterable[str]
