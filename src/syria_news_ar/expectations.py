@@ -375,15 +375,16 @@ ROW_WISE_TYPES = frozenset({
 # A split of more rows or text (UTF-8) than this, or of more than one Parquet row group, is
 # validated in batches: the row-wise expectations a batch of at most BATCH_ROWS rows and
 # BATCH_TEXT_BYTES of text at a time, the others on the whole split's frame of only the columns
-# they name. So the GX worker holds one batch of texts as Python strings, not a whole split's
-# (2.6 GB at 1 GB of source, measured), plus GX's copies while it checks lengths and patterns.
+# they name. So the GX worker holds one batch of texts, not a whole split's (2.6 GB at 1 GB of
+# source as Python strings, measured), plus GX's copies while it checks lengths and patterns.
 # 100 MB benchmark build, worker peak: 655 MB with a row group (32 MiB of text) a batch, 552 MB
 # with 8 MiB (13.3 s, was 12.0 s), 525 MB with 4 MiB (14.5 s). At 1 GB the peak was the
 # sentences suites (1,976 MB), whose whole-split run (`id_unique` over 3.84M ids) takes it there.
 # Since the frames keep pandas' Arrow strings (derivations in pyarrow, no batch fingerprints), the
-# suites alone at 100 MB: 363 MB and 5.3 s with 8 MiB, 423 MB and 4.6 s with 32 MiB (2026-12-04).
+# suites alone at 100 MB, each a few runs on 2026-12-04: 6.1-6.3 s with 8 MiB, 5.3-6.1 s with
+# 16 MiB (both peaking at 416-418 MB, in a whole-split run), 5.1-5.6 s and 457 MB with 32 MiB.
 BATCH_ROWS = 100_000
-BATCH_TEXT_BYTES = 8 << 20
+BATCH_TEXT_BYTES = 16 << 20
 
 
 def _batched(meta: Any) -> bool:
