@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from syria_news_ar import clean as clean_mod
 from syria_news_ar.clean import (
     FORBIDDEN_IN_CLEAN, FORBIDDEN_IN_CLEAN_RE2, RULES, _KEPT_FORMAT, arrow_normalized_keys, clean, normalized_key, normalized_keys,
+    span_normalized_keys,
 )
 
 FORBIDDEN = re.compile(FORBIDDEN_IN_CLEAN)
@@ -230,6 +231,7 @@ arabic_with_forms = st.text(
     alphabet=st.sampled_from(ARABIC_ALPHABET + PRESENTATION_ALPHABET) | st.characters(), max_size=40
 )
 any_text = st.one_of(st.text(), arabic_with_forms)
+utf8_text = any_text.filter(lambda t: not any(0xD800 <= ord(c) <= 0xDFFF for c in t))  # what UTF-8 (Arrow) can hold
 
 
 def _assert_no_noise(out: str) -> None:
@@ -343,7 +345,7 @@ def test_batch_keys_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.one_of(st.none(), any_text, st.text(alphabet=" \t\n\u00a0\u2029،.ـ\u064bأة١ab", max_size=12)), max_size=12),
+    st.lists(st.one_of(st.none(), utf8_text, st.text(alphabet=" \t\n\u00a0\u2029،.ـ\u064bأة١ab", max_size=12)), max_size=12),
     st.integers(0, 12), st.integers(1, 30), st.booleans(), st.booleans(),
 )
 def test_arrow_keys_equal_reference(texts: list[str | None], cut: int, chunk_chars: int, large: bool, chunked: bool) -> None:
@@ -356,6 +358,23 @@ def test_arrow_keys_equal_reference(texts: list[str | None], cut: int, chunk_cha
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(clean_mod, "_KEY_CHUNK_CHARS", chunk_chars)
         assert arrow_normalized_keys(column) == [normalized_key(t or "") for t in array.to_pylist()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(utf8_text, st.integers(0, 3)), max_size=12), st.integers(1, 30))
+def test_span_keys_equal_reference(parts: list[tuple[str, int]], chunk_chars: int) -> None:
+    """Texts as spans of one UTF-8 buffer, with bytes between them (as sentences sit in their
+    paragraphs), in passes of any size: the keys of the texts."""
+    buffer, starts, ends = b"", [], []
+    for text, gap in parts:
+        buffer += "\u00a0" .encode() * gap
+        starts.append(len(buffer))
+        buffer += text.encode()
+        ends.append(len(buffer))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clean_mod, "_KEY_CHUNK_CHARS", chunk_chars)
+        got = span_normalized_keys(np.frombuffer(buffer, dtype=np.uint8), np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+    assert got == [normalized_key(text) for text, _ in parts]
 
 
 def test_batch_keys_lone_surrogate() -> None:

@@ -353,13 +353,28 @@ def arrow_normalized_keys(texts: pa.Array | pa.ChunkedArray) -> list[str]:
     """normalized_keys of an Arrow string column (a null's key is ""), with no Python string per
     text before the keys: a compiled pass over a slice's UTF-8 (utf8_kernels.keys_of_utf8)."""
     from .arrow_text import utf8_slices
+
+    out: list[str] = []
+    for utf8, offsets in utf8_slices(texts, max_bytes=_KEY_CHUNK_CHARS):
+        out += span_normalized_keys(utf8, offsets[:-1], offsets[1:])
+    return out
+
+
+def span_normalized_keys(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """normalized_keys of the texts utf8[starts[i]:ends[i]] (spans of valid UTF-8 in one
+    buffer, such as sentences in their paragraphs' bytes), about _KEY_CHUNK_CHARS bytes of
+    texts in one compiled pass (utf8_kernels.keys_of_utf8)."""
     from .utf8_kernels import keys_of_utf8
 
     table, growth = _key_code_table(), 1 if _keys_never_longer() else 4
+    before = np.concatenate([[0], np.cumsum(ends - starts)])  # bytes of the texts before each
     out: list[str] = []
-    for utf8, offsets in utf8_slices(texts, max_bytes=_KEY_CHUNK_CHARS):
-        keys = keys_of_utf8(utf8, offsets, table, growth * len(utf8) + len(offsets))
+    lo = 0
+    while lo < len(starts):
+        hi = max(lo + 1, int(np.searchsorted(before, before[lo] + _KEY_CHUNK_CHARS, side="right")) - 1)
+        keys = keys_of_utf8(utf8, starts[lo:hi], ends[lo:hi], table, growth * int(before[hi] - before[lo]) + hi - lo)
         out += keys.tobytes().decode("utf-8").split("\n")
+        lo = hi
     return out
 
 

@@ -76,6 +76,10 @@ class Records:
         offsets, data = utf8_buffers(self.paragraph_text.column)
         return np.diff(offsets)[self.paragraph_text.rows], data
 
+    def sentence_utf8(self) -> tuple[np.ndarray, np.ndarray]:
+        """(the buffer the sentences' texts are in, each sentence's (start, end) UTF-8 span in it)."""
+        return self._paragraph_utf8[1], self.sentence_bytes
+
     def text_bytes(self, config: str) -> np.ndarray:
         """UTF-8 bytes of every record's text (zeros for the ledger, which has none)."""
         if config == "sentences":
@@ -95,8 +99,8 @@ class Records:
         if config == "paragraphs":
             return self.paragraph_text.take(rows)
         if config == "sentences":
-            data = self._paragraph_utf8[1]
-            spans = self.sentence_bytes[rows]
+            data, spans = self.sentence_utf8()
+            spans = spans[rows]
             parts = [pa.array([], type=pa.string())]
             for lo in range(0, len(rows), GATHER_ROWS):
                 parts.append(gather_bytes(data, spans[lo : lo + GATHER_ROWS, 0], spans[lo : lo + GATHER_ROWS, 1]))

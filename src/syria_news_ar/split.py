@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import paths
-from .clean import arrow_normalized_keys
+from .clean import arrow_normalized_keys, span_normalized_keys
 from .ids import content_digest, content_id
 from .params import Params
 from .records import Records, assemble, utf8_buffers
@@ -82,14 +82,21 @@ def assign(
     return out
 
 
-def key_digests(batches: Iterable[pa.Array]) -> np.ndarray:
-    """content_id of every text's normalized key as a row of two uint64 (the same 128 bits), a
-    batch of keys in Python at a time (the texts stay in Arrow)."""
+def key_digests(key_batches: Iterable[list[str]]) -> np.ndarray:
+    """content_id of every normalized key as a row of two uint64 (the same 128 bits), a batch of
+    keys in Python at a time."""
     out = [np.zeros((0, 2), dtype=np.uint64)]
-    for texts in batches:
-        digests = b"".join(map(content_digest, arrow_normalized_keys(texts)))
-        out.append(np.frombuffer(digests, dtype=np.uint64).reshape(-1, 2))
+    for keys in key_batches:
+        out.append(np.frombuffer(b"".join(map(content_digest, keys)), dtype=np.uint64).reshape(-1, 2))
     return np.concatenate(out)
+
+
+def sentence_keys(records: Records) -> Iterator[list[str]]:
+    """The normalized keys of every sentence, KEY_BATCH at a time, cut straight from the
+    paragraphs' UTF-8 bytes (no string array of the sentences is made)."""
+    data, spans = records.sentence_utf8()
+    for lo in range(0, len(spans), KEY_BATCH):
+        yield span_normalized_keys(data, spans[lo : lo + KEY_BATCH, 0], spans[lo : lo + KEY_BATCH, 1])
 
 
 _HEX_VALUE = np.full(256, 0xFF, dtype=np.uint8)  # ASCII code -> value of a lower-case hex digit
@@ -124,9 +131,9 @@ def group_tokens(records: Records) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     yield (
         np.concatenate([np.arange(n_docs, dtype=np.int64), listed_docs, records.sentence_doc.astype(np.int64)]),
         np.concatenate([
-            key_digests(records.text_batches("documents", KEY_BATCH)),
+            key_digests(map(arrow_normalized_keys, records.text_batches("documents", KEY_BATCH))),
             paragraph_digests[listed],
-            key_digests(records.text_batches("sentences", KEY_BATCH)),
+            key_digests(sentence_keys(records)),
         ]),
     )
     yield listed_docs, paragraph_digests[records.paragraph_cluster[listed]]

@@ -35,20 +35,20 @@ def _decode(utf8: np.ndarray, j: int) -> tuple[int, int]:  # pragma: no cover (c
 
 
 @njit(cache=True, nogil=True)
-def keys_of_utf8(utf8: np.ndarray, offsets: np.ndarray, table: np.ndarray, capacity: int) -> np.ndarray:  # pragma: no cover (compiled)
-    """The keys of consecutive texts (text t: utf8[offsets[t]:offsets[t + 1]], valid UTF-8) as
-    UTF-8 with a "\n" between keys, in at most `capacity` bytes (see never_longer). table maps
-    every code point: whitespace to U+0020, dropped ones to 0xFFFFFFFF."""
+def keys_of_utf8(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: np.ndarray, capacity: int) -> np.ndarray:  # pragma: no cover (compiled)
+    """The keys of texts (text t: utf8[starts[t]:ends[t]], valid UTF-8) as UTF-8 with a "\n"
+    between keys, in at most `capacity` bytes (see never_longer). table maps every code point:
+    whitespace to U+0020, dropped ones to 0xFFFFFFFF."""
     out = np.empty(capacity, dtype=np.uint8)
     n = 0
-    for t in range(len(offsets) - 1):
+    for t in range(len(starts)):
         if t:
             out[n] = _BOUNDARY
             n += 1
         started = False
         space = False
-        j = offsets[t]
-        end = offsets[t + 1]
+        j = starts[t]
+        end = ends[t]
         while j < end:
             cp, j = _decode(utf8, j)
             c = np.int64(table[cp])
