@@ -1,6 +1,6 @@
 """Steps 1-6 in one build: source file in, complete dataset folder out (atomically); the GX
-suites of step 5 (and, for a large source, its schema check) run in a worker process
-(gx_worker.py), overlapping the other steps.
+suites of step 5 (and, from a 1 MB source, its schema check and the card's data) run in a
+worker process (gx_worker.py), overlapping the other steps.
 
 The steps' modules (pyarrow, numpy, ...: ~0.4 s) are imported only once the worker is started, so
 its ~1.2 s import of GX, the longest path of a small build, begins as early as possible.
