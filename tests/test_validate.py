@@ -585,7 +585,7 @@ def test_paragraph_texts_fetch_any_records_in_any_order(splits, fetches) -> None
 def test_arabic_letter_shares_equal_the_reference(texts) -> None:
     from syria_news_ar.expectations import arabic_letter_share, arabic_letter_shares
 
-    assert arabic_letter_shares(texts) == [arabic_letter_share(t) for t in texts]
+    assert arabic_letter_shares(pa.array(texts, pa.string())).tolist() == [arabic_letter_share(t) for t in texts]
 
 
 LEDGER_TYPES = {"line_number": pa.int64(), "status": pa.string(), "paragraph_id": pa.string(), "reason": pa.string()}

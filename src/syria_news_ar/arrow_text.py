@@ -1,6 +1,7 @@
 """The texts of an Arrow string column a slice at a time, as their UTF-8 bytes or code points in
 numpy, without a Python string per text. Used where a step or check reads a whole column's
-texts: letter counts, normalized keys."""
+texts (letter counts, normalized keys, the clean-text check) or cuts texts from the bytes (the
+records' sentences, the split's ids)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -30,15 +31,21 @@ def code_point_slices(
         yield cps, pc.utf8_length(part).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+def utf8_buffers(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(int64 value offsets, data bytes) of a string or large_string array, without copying the data."""
+    wide = pa.types.is_large_string(texts.type)
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64 if wide else np.int32)[texts.offset : texts.offset + len(texts) + 1]
+    data = texts.buffers()[2]
+    return offsets.astype(np.int64), np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+
+
 def _slices(
     texts: pa.Array | pa.ChunkedArray, max_rows: int | None, max_bytes: int | None
 ) -> Iterator[tuple[pa.Array, np.ndarray, np.ndarray]]:
     for array in texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]:
         if array.null_count:
             array = pc.fill_null(array, "")  # a null slot may hold bytes: rebuilt without them
-        offsets = _offsets(array)
-        data = array.buffers()[2]
-        utf8 = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+        offsets, utf8 = utf8_buffers(array)
         lo = 0
         while lo < len(array):
             hi = len(array) if max_rows is None else min(len(array), lo + max_rows)
@@ -46,9 +53,3 @@ def _slices(
                 hi = min(hi, max(lo + 1, int(np.searchsorted(offsets, offsets[lo] + max_bytes, side="right")) - 1))
             yield array.slice(lo, hi - lo), utf8[offsets[lo] : offsets[hi]], offsets[lo : hi + 1] - offsets[lo]
             lo = hi
-
-
-def _offsets(array: pa.Array) -> np.ndarray:
-    """The value offsets of a (large_)string array's rows: len(array) + 1 of them."""
-    dtype = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    return np.frombuffer(array.buffers()[1], dtype=dtype)[array.offset : array.offset + len(array) + 1].astype(np.int64)

@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -296,7 +296,7 @@ def normalized_key(text: str) -> str:
 _DELETED = np.uint32(0xFFFFFFFF)  # marks a code point the key drops
 _SPACE = np.uint32(0x20)
 _BOUNDARY = np.uint32(0x0A)
-_KEY_CHUNK_CHARS = 4_000_000  # code points per numpy pass: bounds the temporary arrays (~60 MB)
+_KEY_CHUNK_CHARS = 4_000_000  # code points per numpy pass (temporary arrays ~60 MB), UTF-8 bytes per compiled one
 
 
 @cache
@@ -352,12 +352,16 @@ def normalized_keys(texts: Sequence[str]) -> list[str]:
 def arrow_normalized_keys(texts: pa.Array | pa.ChunkedArray) -> list[str]:
     """normalized_keys of an Arrow string column (a null's key is ""), with no Python string per
     text before the keys: a compiled pass over a slice's UTF-8 (utf8_kernels.keys_of_utf8)."""
+    return [key for keys in arrow_normalized_key_batches(texts) for key in keys]
+
+
+def arrow_normalized_key_batches(texts: pa.Array | pa.ChunkedArray) -> Iterator[list[str]]:
+    """The same keys, those of about _KEY_CHUNK_CHARS bytes of texts at a time (a caller that
+    streams them holds no more)."""
     from .arrow_text import utf8_slices
 
-    out: list[str] = []
     for utf8, offsets in utf8_slices(texts, max_bytes=_KEY_CHUNK_CHARS):
-        out += span_normalized_keys(utf8, offsets[:-1], offsets[1:])
-    return out
+        yield span_normalized_keys(utf8, offsets[:-1], offsets[1:])
 
 
 def span_normalized_keys(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:

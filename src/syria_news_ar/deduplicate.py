@@ -132,7 +132,9 @@ def band_rows(texts: pa.Array | TextsAt, params: DedupParams) -> tuple[np.ndarra
     bands = np.zeros((n, params.lsh_bands), dtype=np.uint64)
     n_words = np.zeros(n, dtype=np.int64)
     for lo in progress(range(0, n, BATCH), desc="minhash", unit=" batches", total=-(-n // BATCH)):
-        keys = normalized_keys(texts.slice(lo, BATCH).to_pylist())  # not the compiled Arrow form: numba would cost the MinHash worker ~60 MB
+        # the numpy form, not the compiled Arrow one: numba and a loaded kernel are ~140 MB of RSS
+        # in a fresh process, which the MinHash worker would add at deduplicate's peak
+        keys = normalized_keys(texts.slice(lo, BATCH).to_pylist())
         n_words[lo : lo + len(keys)] = [k.count(" ") + 1 for k in keys]
         hashes, offsets = shingle_hashes(keys, params.shingle_size)
         sig = signatures(hashes, offsets, params.num_perm, params.seed)

@@ -29,18 +29,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from . import paths
 from .clean import FORBIDDEN_IN_CLEAN_RE2
 from .errors import SyriaNewsError
 from .memory import release_memory
-from .letters import ARABIC_LETTER_CLASS, arabic_letter_table, count_per_arrow_text, count_per_text, letter_table
+from .letters import ARABIC_LETTER_CLASS, arabic_letter_table, count_per_text, letter_table
 from .params import Params
 
 if TYPE_CHECKING:
     import pandas as pd
-    import pyarrow as pa
 
 SUITES_DIR = paths.ROOT / "validation"
 DOCS_SITE = "syria_news_ar"
@@ -75,18 +76,10 @@ def arabic_letter_share(text: str | None) -> float:
     return len(_ARABIC_LETTER.findall(text)) / letters if letters else 0.0
 
 
-def arabic_letter_shares(texts: Iterable[str | None]) -> list[float]:
-    """`arabic_letter_share` of every text, counted on code points in numpy (no per-character Python)."""
-    strings = [t if isinstance(t, str) else "" for t in texts]
-    return _share(*count_per_text(strings, letter_table(), arabic_letter_table())).tolist()
-
-
-def arrow_arabic_letter_shares(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """The same of an Arrow string column, whose texts never become Python strings."""
-    return _share(*count_per_arrow_text(texts, letter_table(), arabic_letter_table()))
-
-
-def _share(letters: np.ndarray, arabic: np.ndarray) -> np.ndarray:
+def arabic_letter_shares(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """`arabic_letter_share` of every text of an Arrow string column, counted on code points in
+    numpy (no Python string per text, no per-character Python)."""
+    letters, arabic = count_per_text(texts, letter_table(), arabic_letter_table())
     return np.where(letters > 0, arabic / np.maximum(letters, 1), 0.0)
 
 
@@ -102,32 +95,22 @@ def _iso_date(value: Any) -> dt.date | None:
 # Derivations read the Arrow table before it becomes a frame: computed in pyarrow and numpy, the
 # texts never become Python strings (at 100 MB they took 2.3 of the suites' 8.4 s as lists).
 def _chars(text: pa.ChunkedArray) -> pa.ChunkedArray:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     return pc.fill_null(pc.utf8_length(text), 0).cast(pa.int64())
 
 
 def _derive_paragraphs(table: pa.Table) -> dict[str, Any]:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     return {
-        "arabic_letter_share": arrow_arabic_letter_shares(table["text"]),
+        "arabic_letter_share": arabic_letter_shares(table["text"]),
         "n_source_lines": pc.fill_null(pc.list_value_length(table["source_lines"]), 0).cast(pa.int64()),
         "text_chars": _chars(table["text"]),
     }
 
 
 def _derive_sentences(table: pa.Table) -> dict[str, Any]:
-    import pyarrow.compute as pc
-
     return {"span_chars": pc.subtract(table["char_end"], table["char_start"]), "text_chars": _chars(table["text"])}
 
 
 def _derive_documents(table: pa.Table) -> dict[str, Any]:
-    import pyarrow as pa
-
     return {"date_value": pa.array([_iso_date(v) for v in table["date"].to_pylist()], type=pa.date32())}
 
 
@@ -332,8 +315,6 @@ def frame_inputs(spec: SuiteSpec, named: set[str]) -> set[str]:
 def _frame(table: pa.Table, spec: SuiteSpec, named: set[str]) -> pd.DataFrame:
     """A frame of the `named` columns of the table (derived ones computed first, when named).
     Only named columns are converted: the others would cost time and memory for nothing."""
-    import pyarrow as pa
-
     if named & set(DERIVED[spec.config][0]):
         for name, column in DERIVED[spec.config][1](table).items():
             table = table.append_column(name, pa.array(column) if isinstance(column, np.ndarray) else column)
@@ -426,8 +407,6 @@ def _row_batches(path: Path, columns: Collection[str], max_rows: int, max_text_b
     """The file's rows, a row group at a time cut into batches of at most max_rows rows and
     max_text_bytes of text (when `text` is among the columns), each batch led by the row before
     it (the first by none): a derived column may read a row's predecessor."""
-    import pyarrow as pa
-
     from .records import bounded_slices
     from .write import read_row_groups, text_bytes
 

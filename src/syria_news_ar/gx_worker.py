@@ -1,8 +1,8 @@
 """The build's Great Expectations suites in a worker process (worker.py), on the second core.
 
-Importing GX takes ~1.2 s (see DEFERRED_IMPORTS) and its suites ~5 s on the 100 MB benchmark
-input (4.6-5.3 s alone on 2026-12-04; 11.8 s before expectations.py stopped GX's batch
-fingerprints and Python-string derivations), all single-threaded. The worker is started first
+Importing GX takes ~1.2 s (see DEFERRED_IMPORTS) and its suites 5-6 s on the 100 MB benchmark
+input (alone, on 2026-12-04: see expectations.BATCH_TEXT_BYTES; 11.8 s before expectations.py
+stopped GX's batch fingerprints and Python-string derivations), all single-threaded. The worker is started first
 thing in a small build (once the records are assembled in a large one, see
 LATE_START_MIN_BYTES) and imports GX while this process works; it then reads the written Parquet
 itself and runs the suites (by the source's size also the JSON Schema check before them and the
@@ -128,8 +128,8 @@ def _run_share(
     from .card import card_data
     from .validate import schema_report
 
-    answers = Answers(suites=[], schemas=schema_report(out_dir, params))
-    answers.suites = _run_suites(out_dir, params, expected_sizes, configs)
+    schemas = schema_report(out_dir, params)
+    answers = Answers(_run_suites(out_dir, params, expected_sizes, configs), schemas)
     try:
         answers.card_stats = card_data(out_dir)
     except Exception:  # noqa: BLE001 (data the checks will reject; the build's own call reports it)
@@ -144,13 +144,14 @@ def _run_share(
 # starts it first thing, as importing GX is then its longest path.
 LATE_START_MIN_BYTES = 16 << 20
 # From this size on the worker also runs the JSON Schema check before its suites and reads what
-# the card needs from the Parquet (card.card_data) after them: the suites end well before the
-# plain checks otherwise (at 100 MB ~5 s of suites against ~13 s of plain checks, of which the
-# schema check ~2.3 s and card_data 3 s; at 10 MB 0.7 s of suites against 2.0 s, of which the
-# schema check 0.7 s and card_data 0.55 s; validation there 1.9 s, against 2.2-2.3 s with
-# card_data alone in the worker and 2.2-3.1 s with neither; 2026-12-04). For the seed, importing
-# GX and running the suites is the build's longest path, so this process runs the schema check
-# and draws the card data while they finish.
+# the card needs from the Parquet (card.card_data) after them, since the suites alone end well
+# before the plain checks. Measured alone on 2026-12-04: at 100 MB ~5 s of suites against
+# 13.0-13.5 s of plain checks (the schema check 2.3-2.4 s of them) and 3 s of card_data; at
+# 10 MB 0.73 s of suites against 2.0 s of plain checks (the schema check 0.7 s) and 0.55 s of
+# card_data. 10 MB builds' validation: 1.9-2.35 s with both in the worker, 2.16-2.2 s with
+# card_data alone there, 2.18-3.08 s with neither. For the seed, importing GX and running the
+# suites is the build's longest path, so this process runs the schema check and draws the card
+# data while they finish.
 SHARE_CHECKS_MIN_BYTES = 1 << 20
 
 

@@ -6,7 +6,6 @@ character when whole columns are checked.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -45,23 +44,10 @@ def arabic_letter_table() -> np.ndarray:
     return table
 
 
-def count_per_text(texts: Sequence[str], *tables: np.ndarray, chunk: int = 10_000) -> np.ndarray:
-    """counts[k, i]: code points of texts[i] marked in tables[k]; encoded in chunks of texts so
-    the temporary arrays stay small."""
-    counts = np.zeros((len(tables), len(texts)), dtype=np.int64)
-    for lo in range(0, len(texts), chunk):
-        part = texts[lo : lo + chunk]
-        cps = np.frombuffer("".join(part).encode("utf-32-le"), dtype=np.uint32)
-        lengths = np.fromiter((len(t) for t in part), dtype=np.int64, count=len(part))
-        row = np.repeat(np.arange(len(part), dtype=np.int32), lengths)
-        for k, table in enumerate(tables):
-            counts[k, lo : lo + len(part)] = np.bincount(row, weights=table[cps], minlength=len(part))
-    return counts
-
-
-def count_per_arrow_text(texts: pa.Array | pa.ChunkedArray, *tables: np.ndarray, chunk: int = 10_000) -> np.ndarray:
-    """count_per_text of an Arrow string column (a null counts as ""), with no Python string per
-    text (arrow_text.code_point_slices)."""
+def count_per_text(texts: pa.Array | pa.ChunkedArray, *tables: np.ndarray, chunk: int = 10_000) -> np.ndarray:
+    """counts[k, i]: code points of texts[i] (an Arrow string column; a null counts as "") marked
+    in tables[k]; decoded chunk texts at a time (arrow_text.code_point_slices), so the temporary
+    arrays stay small and no text becomes a Python string."""
     from .arrow_text import code_point_slices
 
     parts = [np.zeros((len(tables), 0), dtype=np.int64)]

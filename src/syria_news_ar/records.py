@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .arrow_text import utf8_buffers
 from .ids import content_id
 from .ingest import STATUS_TEXT
 from .schema import arrow_schema
@@ -176,14 +177,6 @@ def list_array(counts: np.ndarray, values: pa.Array | pa.ChunkedArray) -> pa.Lis
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     return pa.ListArray.from_arrays(pa.array(offsets), values)
-
-
-def utf8_buffers(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(int64 value offsets, data bytes) of a string or large_string array, without copying the data."""
-    wide = pa.types.is_large_string(texts.type)
-    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64 if wide else np.int32)[texts.offset : texts.offset + len(texts) + 1]
-    data = texts.buffers()[2]
-    return offsets.astype(np.int64), np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
 
 
 def gather_bytes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:

@@ -148,10 +148,14 @@ def _halves(n: int) -> list[slice]:
 
 def sorted_unique_rows(flat: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """_sorted_unique_rows of a batch, its rows in parts on both cores (flat is sorted in place)."""
-    parts = _halves(len(offsets) - 1)
-    done = list(_threads().map(lambda p: _sorted_unique_rows(flat[offsets[p.start] : offsets[p.stop]], offsets[p.start : p.stop + 1] - offsets[p.start]), parts))
-    if len(done) == 1:
-        return done[0]
+
+    def part(rows: slice) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = offsets[rows.start], offsets[rows.stop]
+        return _sorted_unique_rows(flat[lo:hi], offsets[rows.start : rows.stop + 1] - lo)
+
+    done = list(_threads().map(part, _halves(len(offsets) - 1)))
     values = np.concatenate([v for v, _ in done])
-    sizes = np.concatenate([np.diff(b) for _, b in done])
-    return values, np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    bounds = [done[0][1]]
+    for _, b in done[1:]:  # each part's bounds start at 0: shift them past the parts before
+        bounds.append(b[1:] + bounds[-1][-1])
+    return values, np.concatenate(bounds)

@@ -17,7 +17,8 @@ from . import paths
 from .clean import arrow_normalized_keys, span_normalized_keys
 from .ids import content_digest, content_id
 from .params import Params
-from .records import Records, assemble, utf8_buffers
+from .arrow_text import utf8_buffers
+from .records import Records, assemble
 from .unionfind import UnionFind
 
 KEY_BATCH = 20_000  # texts keyed at once

@@ -3,9 +3,10 @@ buffer, arrow_text.utf8_slices), where the numpy forms need the texts as Python 
 copy and several passes over it:
 
 - keys_of_utf8: normalized_key of every text (decode each character, look it up in the key table,
-  drop the deleted ones, fold runs of spaces to one, trim) written back as UTF-8. On the leakage
-  check's keys of the 100 MB benchmark's texts: 1.3 s instead of 2.7 s (cProfile).
-- dirty_utf8: the clean-text verdict of every text (validate.dirty_texts).
+  drop the deleted ones, fold runs of spaces to one, trim) written back as UTF-8. The leakage
+  check's keys of the 100 MB benchmark's texts (validate.keys_in_two_splits): 1.4 s instead of
+  3.3 s with the numpy form (cProfile, 2026-12-04).
+- dirty_utf8: the clean-text verdict of every text (validate.dirty_arrow_texts).
 
 Compiled code is cached beside this module (numba's `cache=True`), so only a machine's first run
 compiles it; numba is imported only by these Arrow callers, not by ingest's workers.

@@ -29,7 +29,7 @@ from jsonschema import Draft202012Validator
 from . import params as params_mod
 from . import paths, schema
 from .arrow_text import utf8_slices
-from .clean import FORBIDDEN_IN_CLEAN, arrow_normalized_keys
+from .clean import FORBIDDEN_IN_CLEAN, arrow_normalized_key_batches
 from .errors import BadInputError
 from .expectations import MAX_EXAMPLES, Failure, SuiteResult, json_safe
 from .ingest import iter_raw_lines
@@ -741,12 +741,11 @@ def _documents_not_joined(docs: Splits, listed_records: np.ndarray, counts: np.n
 
 
 def _normalized_keys(split: SplitTexts) -> Iterator[str]:
-    """The normalized key of every text, the keys of about BATCH_BYTES of text in Python at a time."""
+    """The normalized key of every text, a row group's texts at a time (in Python, the keys of a
+    few MB of text at a time)."""
     for table in split.read():
-        texts = _col(table, "text")
-        sizes = pc.fill_null(pc.binary_length(texts), 0).to_numpy(zero_copy_only=False)
-        for lo, hi in bounded_slices(sizes, max(len(texts), 1), BATCH_BYTES):
-            yield from arrow_normalized_keys(texts.slice(lo, hi - lo))
+        for keys in arrow_normalized_key_batches(_col(table, "text")):
+            yield from keys
 
 
 def keys_in_two_splits(texts: Mapping[str, Mapping[str, SplitTexts]]) -> list[str]:
