@@ -1,11 +1,14 @@
 """The compiled UTF-8 passes on their own: the output bound keys_of_utf8 is given (the kernel
-does not check it) and keys under a table that lengthens characters."""
+does not check it), keys under a table that lengthens characters, and the text check's span and
+join comparisons against Python's slices and joins."""
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from syria_news_ar.clean import _key_code_table
-from syria_news_ar.utf8_kernels import keys_of_utf8, never_longer
+from syria_news_ar.utf8_kernels import joins_differ, keys_of_utf8, never_longer, spans_differ, spans_not_blank
 
 IDENTITY = np.arange(0x110000, dtype=np.uint32)
 
@@ -35,3 +38,45 @@ def test_keys_under_a_lengthening_table_fit_four_times_the_bytes() -> None:
     out = keys_of_utf8(utf8, starts, ends, table, 4 * len(utf8) + len(texts))
     g = "\U00010348"
     assert out.tobytes().decode().split("\n") == [f"{g}{g} {g}", g, ""]
+
+
+def _utf8(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, bytes) of texts, as arrow_text.utf8_buffers gives them."""
+    encoded = [t.encode() for t in texts]
+    return np.cumsum([0] + [len(e) for e in encoded], dtype=np.int64), np.frombuffer(b"".join(encoded) or b"\0", dtype=np.uint8)
+
+
+TEXT = st.text(alphabet=st.sampled_from(" \nab\u0627\u0644\u200f\U00010348"), max_size=8)  # 1-4 UTF-8 bytes each
+BOUND = st.integers(-10, 10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=4), st.lists(st.tuples(st.integers(-1, 3), BOUND, BOUND, TEXT, st.booleans()), max_size=12))
+def test_spans_differ_and_not_blank_equal_python_slices(paragraphs, spans) -> None:
+    """Any bounds (negative, past the end, reversed) are taken as Python slices of code points."""
+    spans = [(min(w, len(paragraphs) - 1), a, b, paragraphs[min(w, len(paragraphs) - 1)][a:b] if same else t, same)
+             for w, a, b, t, same in spans]
+    par_offsets, par_utf8 = _utf8(paragraphs)
+    which, starts, ends = (np.asarray([s[i] for s in spans], dtype=np.int64) for i in range(3))
+    offsets, utf8 = _utf8([s[3] for s in spans])
+    differ = spans_differ(par_utf8, par_offsets, which, starts, ends, utf8, offsets)
+    assert differ.tolist() == [w >= 0 and paragraphs[w][a:b] != t for w, a, b, t, _ in spans]
+    assert not differ[[w >= 0 and same for w, _, _, _, same in spans]].any()
+    some = [s for s in spans if s[0] >= 0]
+    which, starts, ends = (np.asarray([s[i] for s in some], dtype=np.int64) for i in range(3))
+    blank = spans_not_blank(par_utf8, par_offsets, which, starts, ends)
+    assert blank.tolist() == [paragraphs[w][a:b].strip(" ") != "" for w, a, b, _, _ in some]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=4), st.lists(st.tuples(st.lists(st.integers(-1, 3), max_size=4), st.booleans(), TEXT), max_size=8))
+def test_joins_differ_equals_python_joins(paragraphs, docs) -> None:
+    """A document lists paragraphs (-1: none, left out); its text is their join or another text."""
+    docs = [([min(w, len(paragraphs) - 1) for w in listed], joined, text) for listed, joined, text in docs]
+    join = ["\n".join(paragraphs[w] for w in listed if w >= 0) for listed, _, _ in docs]
+    texts = [j if joined else t for j, (_, joined, t) in zip(join, docs)]
+    par_offsets, par_utf8 = _utf8(paragraphs)
+    offsets, utf8 = _utf8(texts)
+    counts = np.asarray([len(listed) for listed, _, _ in docs], dtype=np.int64)
+    which = np.asarray([w for listed, _, _ in docs for w in listed], dtype=np.int64)
+    assert joins_differ(utf8, offsets, counts, which, par_utf8, par_offsets).tolist() == [t != j for t, j in zip(texts, join)]

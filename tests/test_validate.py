@@ -567,7 +567,7 @@ def test_keys_in_two_splits_equal_the_reference(texts) -> None:
     st.lists(st.lists(st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=4), max_size=4), min_size=1, max_size=3),
     st.lists(st.lists(st.integers(0, 40), max_size=8), max_size=6),
 )
-def test_paragraph_texts_fetch_any_records_in_any_order(splits, fetches) -> None:
+def test_paragraph_texts_of_any_records_in_any_order(splits, fetches) -> None:
     """ParagraphTexts reads row groups back from the files as fetched (keeping only the last few):
     any order of records, across groups and splits, gives every record's text (a null as "")."""
     from syria_news_ar.validate import ParagraphTexts, SplitTexts
@@ -577,7 +577,10 @@ def test_paragraph_texts_fetch_any_records_in_any_order(splits, fetches) -> None
     assert texts.lengths().tolist() == [len(t or "") for t in every]
     for wanted in fetches:
         records = [r for r in wanted if r < len(every)]
-        assert texts.fetch(np.asarray(records, dtype=np.int64)) == {r: every[r] or "" for r in records}
+        offsets, utf8, which = texts.texts_of(np.asarray(records + [-1], dtype=np.int64))
+        got = [utf8[offsets[w] : offsets[w + 1]].tobytes().decode() for w in which[:-1].tolist()]
+        assert got == [every[r] or "" for r in records]
+        assert which[-1] == -1 and len(offsets) - 1 == len(set(records))  # each text once
 
 
 @settings(max_examples=200, deadline=None)

@@ -7,6 +7,9 @@ copy and several passes over it:
   check's keys of the 100 MB benchmark's texts (validate.keys_in_two_splits): 1.4 s instead of
   3.3 s with the numpy form (cProfile, 2026-12-04).
 - dirty_utf8: the clean-text verdict of every text (validate.dirty_arrow_texts).
+- spans_differ, spans_not_blank, joins_differ: the text check's sentence offsets, the gaps
+  between sentences and document joins, compared on the paragraphs' bytes (code point offsets
+  taken as Python slices take them) instead of slicing and joining Python strings.
 
 Compiled code is cached beside this module (numba's `cache=True`), so only a machine's first run
 compiles it; numba is imported only by these Arrow callers, not by ingest's workers.
@@ -123,3 +126,115 @@ def dirty_utf8(utf8: np.ndarray, offsets: np.ndarray, forbidden: np.ndarray) -> 
         if not bad[t]:
             bad[t] = line_chars == 0 or after_space  # the last line
     return bad
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _is_lead(byte: np.uint8) -> bool:  # pragma: no cover (compiled)
+    return (byte & 0xC0) != 0x80
+
+
+@njit(cache=True, nogil=True)
+def _slice_bytes(utf8: np.ndarray, lo: int, hi: int, a: int, b: int) -> tuple[int, int]:  # pragma: no cover (compiled)
+    """Byte bounds of text[a:b], a Python slice in code points (negative, past the end or
+    reversed bounds included) of the text utf8[lo:hi] (valid UTF-8)."""
+    if a < 0 or b < 0:
+        n = 0
+        for j in range(lo, hi):
+            n += _is_lead(utf8[j])
+        if a < 0:
+            a = max(a + n, 0)
+        if b < 0:
+            b = max(b + n, 0)
+    ja = hi  # bounds at or past the end clamp to it
+    jb = hi
+    k = 0
+    for j in range(lo, hi):
+        if _is_lead(utf8[j]):
+            if k == a:
+                ja = j
+            if k == b:
+                jb = j
+                break
+            k += 1
+    return ja, max(ja, jb)
+
+
+@njit(cache=True, nogil=True)
+def spans_differ(
+    par_utf8: np.ndarray, par_offsets: np.ndarray, which: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+    utf8: np.ndarray, offsets: np.ndarray,
+) -> np.ndarray:  # pragma: no cover (compiled)
+    """Per text t (utf8[offsets[t]:offsets[t + 1]]): is it not paragraph which[t]'s text
+    [starts[t]:ends[t]] (Python slice, code points)? A text of no paragraph (which < 0) is not
+    compared (False)."""
+    out = np.zeros(len(which), dtype=np.bool_)
+    for t in range(len(which)):
+        p = which[t]
+        if p < 0:
+            continue
+        ja, jb = _slice_bytes(par_utf8, par_offsets[p], par_offsets[p + 1], starts[t], ends[t])
+        lo = offsets[t]
+        if jb - ja != offsets[t + 1] - lo:
+            out[t] = True
+            continue
+        for k in range(jb - ja):
+            if par_utf8[ja + k] != utf8[lo + k]:
+                out[t] = True
+                break
+    return out
+
+
+@njit(cache=True, nogil=True)
+def spans_not_blank(par_utf8: np.ndarray, par_offsets: np.ndarray, which: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:  # pragma: no cover (compiled)
+    """Per span t: does paragraph which[t]'s text[starts[t]:ends[t]] (Python slice, code points)
+    hold anything but U+0020 (is text[a:b].strip(" ") not "")?"""
+    out = np.zeros(len(which), dtype=np.bool_)
+    for t in range(len(which)):
+        p = which[t]
+        ja, jb = _slice_bytes(par_utf8, par_offsets[p], par_offsets[p + 1], starts[t], ends[t])
+        for j in range(ja, jb):
+            if par_utf8[j] != _SPACE:  # any byte of another character (ASCII never continues one)
+                out[t] = True
+                break
+    return out
+
+
+@njit(cache=True, nogil=True)
+def joins_differ(
+    utf8: np.ndarray, offsets: np.ndarray, counts: np.ndarray, which: np.ndarray, par_utf8: np.ndarray, par_offsets: np.ndarray,
+) -> np.ndarray:  # pragma: no cover (compiled)
+    """Per text t (utf8[offsets[t]:offsets[t + 1]]): is it not its paragraphs' texts joined by
+    "\n"? Text t lists counts[t] paragraphs, in order, after those of the texts before it in
+    `which` (a paragraph's place in par_*; -1: none, left out of the join)."""
+    out = np.zeros(len(counts), dtype=np.bool_)
+    at = 0
+    for t in range(len(counts)):
+        j = offsets[t]
+        end = offsets[t + 1]
+        first = True
+        for i in range(at, at + counts[t]):
+            p = which[i]
+            if p < 0:
+                continue
+            if not first:
+                if j >= end or utf8[j] != _BOUNDARY:
+                    out[t] = True
+                    break
+                j += 1
+            first = False
+            lo = par_offsets[p]
+            n = par_offsets[p + 1] - lo
+            if end - j < n:
+                out[t] = True
+                break
+            for k in range(n):
+                if utf8[j + k] != par_utf8[lo + k]:
+                    out[t] = True
+                    break
+            if out[t]:
+                break
+            j += n
+        if not out[t] and j != end:
+            out[t] = True
+        at += counts[t]
+    return out

@@ -28,7 +28,7 @@ from jsonschema import Draft202012Validator
 
 from . import params as params_mod
 from . import paths, schema
-from .arrow_text import utf8_slices
+from .arrow_text import utf8_buffers, utf8_slices
 from .clean import FORBIDDEN_IN_CLEAN, arrow_normalized_key_batches
 from .errors import BadInputError
 from .expectations import MAX_EXAMPLES, Failure, SuiteResult, json_safe
@@ -138,7 +138,7 @@ class Report:
 Tables = dict[str, dict[str, pa.Table]]  # config -> split -> table
 Splits = Iterable[pa.Table]  # one config's split tables, in split order (the records' order)
 
-BATCH_BYTES = 8 << 20  # text pulled into Python at once (UTF-8) where a check can stream it
+BATCH_BYTES = 8 << 20  # text (UTF-8) a check streams through a compiled pass at once
 TAKE_ROWS = 20_000  # rows fetched at once in an order of a check's own (sentences by paragraph)
 ROW_SLICE = 100_000  # rows of short columns (ids, numbers) in Python at once
 
@@ -240,17 +240,6 @@ def _ints(splits: Splits, name: str) -> np.ndarray:
     if nulls:
         raise ValueError(f"{name} has {nulls} nulls")
     return np.concatenate([np.asarray(col.to_numpy(), dtype=np.int64) for col in cols]) if cols else np.zeros(0, np.int64)
-
-
-def _batches(splits: Splits, *names: str) -> Iterator[list[list[Any]]]:
-    """Columns a slice of rows at a time (about BATCH_BYTES of text each), so long texts are in
-    Python only a batch at a time."""
-    for table in splits:
-        sizes = pc.fill_null(pc.binary_length(_col(table, "text")), 0).to_numpy(zero_copy_only=False)
-        for lo, hi in bounded_slices(sizes, max(table.num_rows, 1), BATCH_BYTES):
-            if hi > lo:  # an empty table is one empty slice there, and no batch here
-                part = table.slice(lo, hi - lo)
-                yield [_col(part, name).to_pylist() for name in names]
 
 
 def _rows(splits: Splits, *names: str) -> Iterator[tuple[Any, ...]]:
@@ -637,16 +626,17 @@ class ParagraphTexts:
         parts = [pc.fill_null(pc.utf8_length(_col(split.read_group(g), "text")), 0).to_numpy() for split, g in self.groups]
         return np.concatenate([p.astype(np.int64) for p in parts]) if parts else np.zeros(0, dtype=np.int64)
 
-    def fetch(self, records: np.ndarray) -> dict[int, str]:
-        """record -> text for these records."""
-        wanted = np.unique(records)
-        out: dict[int, str] = {}
-        at = np.searchsorted(self.starts, wanted, side="right") - 1  # the row group of each
-        for i in np.unique(at).tolist():
-            rows = wanted[at == i]
-            texts = self._texts_of_group(i).take(pa.array(rows - self.starts[i], type=pa.int64())).to_pylist()
-            out.update(zip(rows.tolist(), (t or "" for t in texts)))
-        return out
+    def texts_of(self, records: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The distinct ones of these records' texts (a null as "") as (UTF-8 offsets, bytes; see
+        arrow_text.utf8_buffers), and each record's place among them (-1 for a record < 0)."""
+        valid = records >= 0
+        wanted, place = np.unique(records[valid], return_inverse=True)
+        at = np.searchsorted(self.starts, wanted, side="right") - 1  # the row group of each, ascending
+        parts = [self._texts_of_group(i).take(pa.array(wanted[at == i] - self.starts[i], type=pa.int64())) for i in np.unique(at).tolist()]
+        texts = pc.fill_null(pa.concat_arrays(parts), "") if parts else pa.array([], pa.string())
+        which = np.full(len(records), -1, dtype=np.int64)
+        which[valid] = place
+        return (*utf8_buffers(texts), which)
 
 
 def _cover_bad(texts: ParagraphTexts, rec: np.ndarray, g: np.ndarray, pos: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -663,31 +653,45 @@ def _cover_bad(texts: ParagraphTexts, rec: np.ndarray, g: np.ndarray, pos: np.nd
     gap_bad = gap_a > gap_b
     wide = np.flatnonzero(gap_a < gap_b)  # only these can hold a character
     wide_rec, wide_a, wide_b = rec[owner[wide]], gap_a[wide], gap_b[wide]
-    for lo in range(0, len(wide), TAKE_ROWS):  # the gaps' owners run in order: a batch fetches few texts
+    from .utf8_kernels import spans_not_blank
+    for lo in range(0, len(wide), TAKE_ROWS):  # the gaps' owners run in order: a batch reads few row groups
         part = slice(lo, lo + TAKE_ROWS)
-        text_of = texts.fetch(wide_rec[part])
-        spans = zip(wide_rec[part].tolist(), wide_a[part].tolist(), wide_b[part].tolist())
-        gap_bad[wide[part]] = [text_of[r][a:b].strip(" ") != "" for r, a, b in spans]
+        offsets, utf8, which = texts.texts_of(wide_rec[part])
+        gap_bad[wide[part]] = spans_not_blank(utf8, offsets, which, wide_a[part], wide_b[part])
     bad = np.zeros(len(rec), dtype=bool)
     bad[owner[gap_bad]] = True
     bad[g[pos != np.arange(len(g)) - head]] = True
     return bad
 
 
+def _text_slices(tables: Iterable[pa.Table]) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The text column of these tables in order, as slices of about BATCH_BYTES: (UTF-8 offsets,
+    bytes, which texts are null; a null's bytes are those of "")."""
+    for table in tables:
+        texts = _col(table, "text")
+        sizes = pc.fill_null(pc.binary_length(texts), 0).to_numpy(zero_copy_only=False)
+        for lo, hi in bounded_slices(sizes, max(table.num_rows, 1), BATCH_BYTES):
+            if hi > lo:  # an empty table is one empty slice there, and no batch here
+                part = texts.slice(lo, hi - lo).combine_chunks()
+                nulls = part.is_null().to_numpy(zero_copy_only=False)
+                yield (*utf8_buffers(pc.fill_null(part, "") if part.null_count else part), nulls)
+
+
 def _offsets_wrong(texts: ParagraphTexts, owner: np.ndarray, start: np.ndarray, end: np.ndarray, sentence_texts: Iterable[pa.Table]) -> np.ndarray:
     """Rows of sentences (of a paragraph: owner >= 0, its record) whose span of their paragraph's
-    text is not their text. Sentence texts are streamed in file order, a batch at a time, each
-    batch fetching the texts of the paragraphs it cuts from."""
-    wrong: list[int] = []
+    text is not their text (a null text never is). Sentence texts are streamed in file order, a
+    batch at a time, each batch reading the texts of the paragraphs it cuts from."""
+    from .utf8_kernels import spans_differ
+
+    wrong: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     row = 0
-    for (batch,) in _batches(sentence_texts, "text"):
-        part = slice(row, row + len(batch))
-        owners = owner[part]
-        text_of = texts.fetch(owners[owners >= 0])
-        spans = zip(owners.tolist(), start[part].tolist(), end[part].tolist(), batch)
-        wrong += [row + k for k, (r, a, b, text) in enumerate(spans) if r >= 0 and text_of[r][a:b] != text]
-        row += len(batch)
-    return np.asarray(wrong, dtype=np.int64)
+    for offsets, utf8, nulls in _text_slices(sentence_texts):
+        part = slice(row, row + len(nulls))
+        par_offsets, par_utf8, which = texts.texts_of(owner[part])
+        differ = spans_differ(par_utf8, par_offsets, which, start[part], end[part], utf8, offsets) | (nulls & (which >= 0))
+        wrong.append(row + np.flatnonzero(differ))
+        row += len(nulls)
+    return np.concatenate(wrong)
 
 
 def check_texts(report: Report, tables: Tables, streamed: Mapping[str, Mapping[str, SplitTexts]]) -> None:
@@ -721,23 +725,24 @@ def check_texts(report: Report, tables: Tables, streamed: Mapping[str, Mapping[s
     )
 
 
-def _documents_not_joined(docs: Splits, listed_records: np.ndarray, counts: np.ndarray, texts: ParagraphTexts) -> Iterator[int]:
+def _documents_not_joined(docs: Iterable[pa.Table], listed_records: np.ndarray, counts: np.ndarray, texts: ParagraphTexts) -> np.ndarray:
     """Rows of documents whose text is not their listed paragraphs' texts (those that exist)
-    joined by newlines: document k lists counts[k] paragraphs, whose records (-1: no such
-    paragraph) follow those of the documents before it in listed_records. Document texts are
-    streamed; a batch of them fetches its paragraphs' texts."""
+    joined by newlines (a null text never is): document k lists counts[k] paragraphs, whose
+    records (-1: no such paragraph) follow those of the documents before it in listed_records.
+    Document texts are streamed; a batch of them reads its paragraphs' texts."""
+    from .utf8_kernels import joins_differ
+
     ends = np.cumsum(counts)
+    wrong: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     row = 0
-    for (doc_texts,) in _batches(docs, "text"):
+    for offsets, utf8, nulls in _text_slices(docs):
+        n = len(nulls)
         at = int(ends[row - 1]) if row else 0
-        records = listed_records[at : int(ends[row + len(doc_texts) - 1])] if doc_texts else listed_records[:0]
-        text_of = texts.fetch(records[records >= 0])
-        for text, n in zip(doc_texts, counts[row : row + len(doc_texts)].tolist()):
-            own = listed_records[at : at + n]
-            at += n
-            if text != "\n".join(text_of[r] for r in own[own >= 0].tolist()):
-                yield row
-            row += 1
+        par_offsets, par_utf8, which = texts.texts_of(listed_records[at : int(ends[row + n - 1])])
+        differ = joins_differ(utf8, offsets, counts[row : row + n], which, par_utf8, par_offsets) | nulls
+        wrong.append(row + np.flatnonzero(differ))
+        row += n
+    return np.concatenate(wrong)
 
 
 def _normalized_keys(split: SplitTexts) -> Iterator[str]:
