@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from syria_news_ar import clean as clean_mod
 from syria_news_ar.clean import (
-    FORBIDDEN_IN_CLEAN, FORBIDDEN_IN_CLEAN_RE2, RULES, _KEPT_FORMAT, arrow_normalized_keys, clean, normalized_key, normalized_keys,
-    span_normalized_keys,
+    FORBIDDEN_IN_CLEAN, FORBIDDEN_IN_CLEAN_RE2, RULES, _KEPT_FORMAT, arrow_key_digests, arrow_normalized_keys, clean, normalized_key,
+    normalized_keys, span_key_digests, span_normalized_keys,
 )
+from syria_news_ar.ids import content_digest
 
 FORBIDDEN = re.compile(FORBIDDEN_IN_CLEAN)
 PUNCT_NO_SPACE_BEFORE = "،؛؟,:!)"
@@ -358,13 +359,14 @@ def test_arrow_keys_equal_reference(texts: list[str | None], cut: int, chunk_cha
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(clean_mod, "_KEY_CHUNK_CHARS", chunk_chars)
         assert arrow_normalized_keys(column) == [normalized_key(t or "") for t in array.to_pylist()]
+        assert arrow_key_digests(column).tobytes() == b"".join(content_digest(normalized_key(t or "")) for t in array.to_pylist())
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(utf8_text, st.integers(0, 3)), max_size=12), st.integers(1, 30))
 def test_span_keys_equal_reference(parts: list[tuple[str, int]], chunk_chars: int) -> None:
     """Texts as spans of one UTF-8 buffer, with bytes between them (as sentences sit in their
-    paragraphs), in passes of any size: the keys of the texts."""
+    paragraphs), in passes of any size: the keys of the texts, and their content digests."""
     buffer, starts, ends = b"", [], []
     for text, gap in parts:
         buffer += "\u00a0" .encode() * gap
@@ -373,8 +375,11 @@ def test_span_keys_equal_reference(parts: list[tuple[str, int]], chunk_chars: in
         ends.append(len(buffer))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(clean_mod, "_KEY_CHUNK_CHARS", chunk_chars)
-        got = span_normalized_keys(np.frombuffer(buffer, dtype=np.uint8), np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+        spans = np.frombuffer(buffer, dtype=np.uint8), np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+        got = span_normalized_keys(*spans)
+        digests = span_key_digests(*spans)
     assert got == [normalized_key(text) for text, _ in parts]
+    assert digests.shape == (len(parts), 2) and digests.tobytes() == b"".join(content_digest(key) for key in got)
 
 
 def test_batch_keys_lone_surrogate() -> None:

@@ -1,14 +1,16 @@
 """The compiled UTF-8 passes on their own: the output bound keys_of_utf8 is given (the kernel
 does not check it), keys under a table that lengthens characters, and the text check's span and
-join comparisons against Python's slices and joins."""
+join comparisons against Python's slices and joins, and BLAKE2b against hashlib."""
 from __future__ import annotations
+
+import hashlib
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syria_news_ar.clean import _key_code_table
-from syria_news_ar.utf8_kernels import joins_differ, keys_of_utf8, never_longer, spans_differ, spans_not_blank
+from syria_news_ar.utf8_kernels import blake2b_128_spans, joins_differ, keys_of_utf8, never_longer, spans_differ, spans_not_blank
 
 IDENTITY = np.arange(0x110000, dtype=np.uint32)
 
@@ -80,3 +82,16 @@ def test_joins_differ_equals_python_joins(paragraphs, docs) -> None:
     counts = np.asarray([len(listed) for listed, _, _ in docs], dtype=np.int64)
     which = np.asarray([w for listed, _, _ in docs for w in listed], dtype=np.int64)
     assert joins_differ(utf8, offsets, counts, which, par_utf8, par_offsets).tolist() == [t != j for t, j in zip(texts, join)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=700), st.lists(st.tuples(st.integers(0, 700), st.integers(0, 700)), max_size=10), st.integers(0, 255))
+def test_blake2b_of_spans_equals_hashlib(data: bytes, spans: list[tuple[int, int]], suffix: int) -> None:
+    """Spans of any length (empty, around and across the 128-byte blocks), each hashed with the
+    suffix byte after it: hashlib's blake2b(digest_size=16)."""
+    spans = [(min(a, b, len(data)), min(max(a, b), len(data))) for a, b in spans]
+    spans += [(0, n) for n in (0, 126, 127, 128, 255, 256, 257) if n <= len(data)]
+    buffer = np.frombuffer(data or b"\0", dtype=np.uint8)
+    got = blake2b_128_spans(buffer, np.array([a for a, _ in spans], dtype=np.int64), np.array([b for _, b in spans], dtype=np.int64), suffix)
+    expected = b"".join(hashlib.blake2b(data[a:b] + bytes([suffix]), digest_size=16).digest() for a, b in spans)
+    assert got.shape == (len(spans), 2) and got.tobytes() == expected

@@ -368,18 +368,46 @@ def span_normalized_keys(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray)
     """normalized_keys of the texts utf8[starts[i]:ends[i]] (spans of valid UTF-8 in one
     buffer, such as sentences in their paragraphs' bytes), about _KEY_CHUNK_CHARS bytes of
     texts in one compiled pass (utf8_kernels.keys_of_utf8)."""
+    return [key for keys in _span_key_buffers(utf8, starts, ends) for key in keys.tobytes().decode("utf-8").split("\n")]
+
+
+def span_key_digests(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """ids.content_digest(normalized_key(text)) of the same texts, as rows of two uint64 (the
+    digest's 16 bytes): the keys are hashed where the compiled pass wrote them
+    (utf8_kernels.blake2b_128_spans), never becoming Python strings."""
+    from .ids import SEPARATOR
+    from .utf8_kernels import blake2b_128_spans
+
+    out = [np.zeros((0, 2), dtype=np.uint64)]
+    for keys in _span_key_buffers(utf8, starts, ends):
+        bounds = np.flatnonzero(keys == _BOUNDARY)
+        key_starts = np.concatenate([[0], bounds + 1])
+        key_ends = np.append(bounds, len(keys))
+        out.append(blake2b_128_spans(keys, key_starts, key_ends, ord(SEPARATOR)))
+    return np.concatenate(out)
+
+
+def arrow_key_digests(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """span_key_digests of an Arrow string column (a null's key is "")."""
+    from .arrow_text import utf8_slices
+
+    return np.concatenate([np.zeros((0, 2), dtype=np.uint64)] + [
+        span_key_digests(utf8, offsets[:-1], offsets[1:]) for utf8, offsets in utf8_slices(texts, max_bytes=_KEY_CHUNK_CHARS)
+    ])
+
+
+def _span_key_buffers(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Iterator[np.ndarray]:
+    """The keys of the spans as UTF-8 with a "\n" between keys, about _KEY_CHUNK_CHARS bytes of
+    texts a buffer (no key holds a "\n": every whitespace folds to U+0020)."""
     from .utf8_kernels import keys_of_utf8
 
     table, growth = _key_code_table(), 1 if _keys_never_longer() else 4
     before = np.concatenate([[0], np.cumsum(ends - starts)])  # bytes of the texts before each
-    out: list[str] = []
     lo = 0
     while lo < len(starts):
         hi = max(lo + 1, int(np.searchsorted(before, before[lo] + _KEY_CHUNK_CHARS, side="right")) - 1)
-        keys = keys_of_utf8(utf8, starts[lo:hi], ends[lo:hi], table, growth * int(before[hi] - before[lo]) + hi - lo)
-        out += keys.tobytes().decode("utf-8").split("\n")
+        yield keys_of_utf8(utf8, starts[lo:hi], ends[lo:hi], table, growth * int(before[hi] - before[lo]) + hi - lo)
         lo = hi
-    return out
 
 
 @cache

@@ -14,14 +14,14 @@ import numpy as np
 import pyarrow as pa
 
 from . import paths
-from .clean import arrow_normalized_keys, span_normalized_keys
-from .ids import content_digest, content_id
+from .clean import arrow_key_digests, span_key_digests
+from .ids import content_id
 from .params import Params
 from .arrow_text import utf8_buffers
 from .records import Records, assemble
 from .unionfind import UnionFind
 
-KEY_BATCH = 20_000  # texts keyed at once
+KEY_BATCH = 20_000  # document texts joined and keyed at once
 
 
 def shared_token_links(docs: np.ndarray, tokens: np.ndarray) -> np.ndarray:
@@ -83,21 +83,11 @@ def assign(
     return out
 
 
-def key_digests(key_batches: Iterable[list[str]]) -> np.ndarray:
-    """content_id of every normalized key as a row of two uint64 (the same 128 bits), a batch of
-    keys in Python at a time."""
-    out = [np.zeros((0, 2), dtype=np.uint64)]
-    for keys in key_batches:
-        out.append(np.frombuffer(b"".join(map(content_digest, keys)), dtype=np.uint64).reshape(-1, 2))
-    return np.concatenate(out)
-
-
-def sentence_keys(records: Records) -> Iterator[list[str]]:
-    """The normalized keys of every sentence, KEY_BATCH at a time, cut straight from the
-    paragraphs' UTF-8 bytes (no string array of the sentences is made)."""
+def sentence_key_digests(records: Records) -> np.ndarray:
+    """The key digests of every sentence (clean.span_key_digests), cut straight from the
+    paragraphs' UTF-8 bytes: no string array of the sentences is made."""
     data, spans = records.sentence_utf8()
-    for lo in range(0, len(spans), KEY_BATCH):
-        yield span_normalized_keys(data, spans[lo : lo + KEY_BATCH, 0], spans[lo : lo + KEY_BATCH, 1])
+    return span_key_digests(data, spans[:, 0], spans[:, 1])
 
 
 _HEX_VALUE = np.full(256, 0xFF, dtype=np.uint8)  # ASCII code -> value of a lower-case hex digit
@@ -106,7 +96,7 @@ _HEX_VALUE[np.frombuffer(b"abcdef", dtype=np.uint8)] = np.arange(10, 16)
 
 
 def id_digests(ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """Hex content ids as rows of two uint64 (the digests key_digests gives for the same key).
+    """Hex content ids as rows of two uint64 (the digests ids.content_digest gives for the same key).
     Ids of 32 lower-case hex digits, as content_id makes them, are decoded in numpy from the
     string buffer (no Python string per id: 2.3M of them at the 1000 MB benchmark); any other
     id goes through bytes.fromhex, which raises on what is not hex."""
@@ -132,9 +122,9 @@ def group_tokens(records: Records) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     yield (
         np.concatenate([np.arange(n_docs, dtype=np.int64), listed_docs, records.sentence_doc.astype(np.int64)]),
         np.concatenate([
-            key_digests(map(arrow_normalized_keys, records.text_batches("documents", KEY_BATCH))),
+            np.concatenate([np.zeros((0, 2), dtype=np.uint64)] + [arrow_key_digests(t) for t in records.text_batches("documents", KEY_BATCH)]),
             paragraph_digests[listed],
-            key_digests(sentence_keys(records)),
+            sentence_key_digests(records),
         ]),
     )
     yield listed_docs, paragraph_digests[records.paragraph_cluster[listed]]

@@ -238,3 +238,104 @@ def joins_differ(
             out[t] = True
         at += counts[t]
     return out
+
+
+# BLAKE2b (RFC 7693) with a 16-byte digest, no key: ids.content_digest's hash, here over many
+# byte spans in one compiled call instead of a hashlib object per span.
+_B2_IV = np.array([
+    0x6A09E667F3BCC908, 0xBB67AE8584CAA73B, 0x3C6EF372FE94F82B, 0xA54FF53A5F1D36F1,
+    0x510E527FADE682D1, 0x9B05688C2B3E6C1F, 0x1F83D9ABFB41BD6B, 0x5BE0CD19137E2179,
+], dtype=np.uint64)
+_B2_SIGMA = np.array([
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+    [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
+    [11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4],
+    [7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8],
+    [9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13],
+    [2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9],
+    [12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11],
+    [13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10],
+    [6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5],
+    [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+    [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
+], dtype=np.int64)
+_B2_BLOCK = 128
+_B2_PARAMS = np.uint64(0x01010010)  # digest length 16, no key, fanout 1, depth 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _rotr(x: np.uint64, n: int) -> np.uint64:  # pragma: no cover (compiled)
+    return (x >> np.uint64(n)) | (x << np.uint64(64 - n))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _b2_mix(v: np.ndarray, a: int, b: int, c: int, d: int, x: np.uint64, y: np.uint64) -> None:  # pragma: no cover (compiled)
+    v[a] = v[a] + v[b] + x
+    v[d] = _rotr(v[d] ^ v[a], 32)
+    v[c] = v[c] + v[d]
+    v[b] = _rotr(v[b] ^ v[c], 24)
+    v[a] = v[a] + v[b] + y
+    v[d] = _rotr(v[d] ^ v[a], 16)
+    v[c] = v[c] + v[d]
+    v[b] = _rotr(v[b] ^ v[c], 63)
+
+
+@njit(cache=True, nogil=True)
+def _b2_compress(h: np.ndarray, block: np.ndarray, v: np.ndarray, m: np.ndarray, counted: int, last: bool) -> None:  # pragma: no cover (compiled)
+    for i in range(16):
+        w = np.uint64(0)
+        for k in range(8):
+            w |= np.uint64(block[8 * i + k]) << np.uint64(8 * k)
+        m[i] = w
+    for i in range(8):
+        v[i] = h[i]
+        v[i + 8] = _B2_IV[i]
+    v[12] ^= np.uint64(counted)
+    if last:
+        v[14] = ~v[14]
+    for r in range(12):
+        s = _B2_SIGMA[r]
+        _b2_mix(v, 0, 4, 8, 12, m[s[0]], m[s[1]])
+        _b2_mix(v, 1, 5, 9, 13, m[s[2]], m[s[3]])
+        _b2_mix(v, 2, 6, 10, 14, m[s[4]], m[s[5]])
+        _b2_mix(v, 3, 7, 11, 15, m[s[6]], m[s[7]])
+        _b2_mix(v, 0, 5, 10, 15, m[s[8]], m[s[9]])
+        _b2_mix(v, 1, 6, 11, 12, m[s[10]], m[s[11]])
+        _b2_mix(v, 2, 7, 8, 13, m[s[12]], m[s[13]])
+        _b2_mix(v, 3, 4, 9, 14, m[s[14]], m[s[15]])
+    for i in range(8):
+        h[i] ^= v[i] ^ v[i + 8]
+
+
+@njit(cache=True, nogil=True)
+def blake2b_128_spans(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, suffix: int) -> np.ndarray:  # pragma: no cover (compiled)
+    """Per span t: the 16-byte BLAKE2b digest of utf8[starts[t]:ends[t]] followed by the byte
+    `suffix`, as two little-endian uint64 (hashlib.blake2b(digest_size=16)'s digest bytes)."""
+    out = np.empty((len(starts), 2), dtype=np.uint64)
+    h = np.empty(8, dtype=np.uint64)
+    v = np.empty(16, dtype=np.uint64)
+    m = np.empty(16, dtype=np.uint64)
+    block = np.empty(_B2_BLOCK, dtype=np.uint8)
+    for t in range(len(starts)):
+        for i in range(8):
+            h[i] = _B2_IV[i]
+        h[0] ^= _B2_PARAMS
+        lo = starts[t]
+        n = ends[t] - lo + 1  # the message: the span, then the suffix byte
+        done = 0
+        while True:
+            take = min(_B2_BLOCK, n - done)
+            for k in range(take):
+                j = done + k
+                block[k] = utf8[lo + j] if j < n - 1 else suffix
+            for k in range(take, _B2_BLOCK):
+                block[k] = 0
+            done += take
+            last = done == n
+            _b2_compress(h, block, v, m, done, last)
+            if last:
+                break
+        out[t, 0] = h[0]
+        out[t, 1] = h[1]
+    return out
