@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syria_news_ar.clean import _key_code_table
-from syria_news_ar.utf8_kernels import blake2b_128_spans, joins_differ, keys_of_utf8, never_longer, spans_differ, spans_not_blank
+from syria_news_ar.utf8_kernels import blake2b_128_spans, joins_differ, key_digests_of_utf8, keys_of_utf8, never_longer, spans_differ, spans_not_blank
 
 IDENTITY = np.arange(0x110000, dtype=np.uint32)
 
@@ -39,7 +39,10 @@ def test_keys_under_a_lengthening_table_fit_four_times_the_bytes() -> None:
     starts = ends - [len(t.encode()) for t in texts]
     out = keys_of_utf8(utf8, starts, ends, table, 4 * len(utf8) + len(texts))
     g = "\U00010348"
-    assert out.tobytes().decode().split("\n") == [f"{g}{g} {g}", g, ""]
+    keys = [f"{g}{g} {g}", g, ""]
+    assert out.tobytes().decode().split("\n") == keys
+    digests = key_digests_of_utf8(utf8, starts, ends, table, 4, 0x1F)  # its scratch: 4x the longest text
+    assert digests.tobytes() == b"".join(hashlib.blake2b(k.encode() + b"\x1f", digest_size=16).digest() for k in keys)
 
 
 def _utf8(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

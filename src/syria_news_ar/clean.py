@@ -373,18 +373,12 @@ def span_normalized_keys(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray)
 
 def span_key_digests(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """ids.content_digest(normalized_key(text)) of the same texts, as rows of two uint64 (the
-    digest's 16 bytes): the keys are hashed where the compiled pass wrote them
-    (utf8_kernels.blake2b_128_spans), never becoming Python strings."""
+    digest's 16 bytes): each key is hashed as the compiled pass writes it
+    (utf8_kernels.key_digests_of_utf8), never becoming a Python string."""
     from .ids import SEPARATOR
-    from .utf8_kernels import blake2b_128_spans
+    from .utf8_kernels import key_digests_of_utf8
 
-    out = [np.zeros((0, 2), dtype=np.uint64)]
-    for keys in _span_key_buffers(utf8, starts, ends):
-        bounds = np.flatnonzero(keys == _BOUNDARY)
-        key_starts = np.concatenate([[0], bounds + 1])
-        key_ends = np.append(bounds, len(keys))
-        out.append(blake2b_128_spans(keys, key_starts, key_ends, ord(SEPARATOR)))
-    return np.concatenate(out)
+    return key_digests_of_utf8(utf8, starts, ends, _key_code_table(), 1 if _keys_never_longer() else 4, ord(SEPARATOR))
 
 
 def arrow_key_digests(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -392,7 +386,7 @@ def arrow_key_digests(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
     from .arrow_text import utf8_slices
 
     return np.concatenate([np.zeros((0, 2), dtype=np.uint64)] + [
-        span_key_digests(utf8, offsets[:-1], offsets[1:]) for utf8, offsets in utf8_slices(texts, max_bytes=_KEY_CHUNK_CHARS)
+        span_key_digests(utf8, offsets[:-1], offsets[1:]) for utf8, offsets in utf8_slices(texts)
     ])
 
 

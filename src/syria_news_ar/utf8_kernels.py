@@ -38,6 +38,45 @@ def _decode(utf8: np.ndarray, j: int) -> tuple[int, int]:  # pragma: no cover (c
             | (np.int64(utf8[j + 3]) & 0x3F)), j + 4
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _write_key(utf8: np.ndarray, j: int, end: int, table: np.ndarray, out: np.ndarray, n: int) -> int:  # pragma: no cover (compiled)
+    """Write the key of the text utf8[j:end] to out[n:]; return the end of what was written."""
+    started = False
+    space = False
+    while j < end:
+        cp, j = _decode(utf8, j)
+        c = np.int64(table[cp])
+        if c == _DELETED:
+            continue
+        if c == _SPACE:
+            space = started
+            continue
+        if space:
+            out[n] = _SPACE
+            n += 1
+            space = False
+        if c < 0x80:
+            out[n] = c
+            n += 1
+        elif c < 0x800:
+            out[n] = 0xC0 | (c >> 6)
+            out[n + 1] = 0x80 | (c & 0x3F)
+            n += 2
+        elif c < 0x10000:
+            out[n] = 0xE0 | (c >> 12)
+            out[n + 1] = 0x80 | ((c >> 6) & 0x3F)
+            out[n + 2] = 0x80 | (c & 0x3F)
+            n += 3
+        else:
+            out[n] = 0xF0 | (c >> 18)
+            out[n + 1] = 0x80 | ((c >> 12) & 0x3F)
+            out[n + 2] = 0x80 | ((c >> 6) & 0x3F)
+            out[n + 3] = 0x80 | (c & 0x3F)
+            n += 4
+        started = True
+    return n
+
+
 @njit(cache=True, nogil=True)
 def keys_of_utf8(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: np.ndarray, capacity: int) -> np.ndarray:  # pragma: no cover (compiled)
     """The keys of texts (text t: utf8[starts[t]:ends[t]], valid UTF-8) as UTF-8 with a "\n"
@@ -49,41 +88,7 @@ def keys_of_utf8(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: 
         if t:
             out[n] = _BOUNDARY
             n += 1
-        started = False
-        space = False
-        j = starts[t]
-        end = ends[t]
-        while j < end:
-            cp, j = _decode(utf8, j)
-            c = np.int64(table[cp])
-            if c == _DELETED:
-                continue
-            if c == _SPACE:
-                space = started
-                continue
-            if space:
-                out[n] = _SPACE
-                n += 1
-                space = False
-            if c < 0x80:
-                out[n] = c
-                n += 1
-            elif c < 0x800:
-                out[n] = 0xC0 | (c >> 6)
-                out[n + 1] = 0x80 | (c & 0x3F)
-                n += 2
-            elif c < 0x10000:
-                out[n] = 0xE0 | (c >> 12)
-                out[n + 1] = 0x80 | ((c >> 6) & 0x3F)
-                out[n + 2] = 0x80 | (c & 0x3F)
-                n += 3
-            else:
-                out[n] = 0xF0 | (c >> 18)
-                out[n + 1] = 0x80 | ((c >> 12) & 0x3F)
-                out[n + 2] = 0x80 | ((c >> 6) & 0x3F)
-                out[n + 3] = 0x80 | (c & 0x3F)
-                n += 4
-            started = True
+        n = _write_key(utf8, starts[t], ends[t], table, out, n)
     return out[:n]
 
 
@@ -270,42 +275,72 @@ def _rotr(x: np.uint64, n: int) -> np.uint64:  # pragma: no cover (compiled)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _b2_mix(v: np.ndarray, a: int, b: int, c: int, d: int, x: np.uint64, y: np.uint64) -> None:  # pragma: no cover (compiled)
-    v[a] = v[a] + v[b] + x
-    v[d] = _rotr(v[d] ^ v[a], 32)
-    v[c] = v[c] + v[d]
-    v[b] = _rotr(v[b] ^ v[c], 24)
-    v[a] = v[a] + v[b] + y
-    v[d] = _rotr(v[d] ^ v[a], 16)
-    v[c] = v[c] + v[d]
-    v[b] = _rotr(v[b] ^ v[c], 63)
+def _b2_mix(a: np.uint64, b: np.uint64, c: np.uint64, d: np.uint64, x: np.uint64, y: np.uint64) -> tuple[np.uint64, np.uint64, np.uint64, np.uint64]:  # pragma: no cover (compiled)
+    """BLAKE2b's G on four words held in locals (registers), not in an array."""
+    a = a + b + x
+    d = _rotr(d ^ a, 32)
+    c = c + d
+    b = _rotr(b ^ c, 24)
+    a = a + b + y
+    d = _rotr(d ^ a, 16)
+    c = c + d
+    b = _rotr(b ^ c, 63)
+    return a, b, c, d
 
 
 @njit(cache=True, nogil=True)
-def _b2_compress(h: np.ndarray, block: np.ndarray, v: np.ndarray, m: np.ndarray, counted: int, last: bool) -> None:  # pragma: no cover (compiled)
+def _b2_compress(h: np.ndarray, block: np.ndarray, m: np.ndarray, counted: int, last: bool) -> None:  # pragma: no cover (compiled)
     for i in range(16):
         w = np.uint64(0)
         for k in range(8):
             w |= np.uint64(block[8 * i + k]) << np.uint64(8 * k)
         m[i] = w
-    for i in range(8):
-        v[i] = h[i]
-        v[i + 8] = _B2_IV[i]
-    v[12] ^= np.uint64(counted)
+    v0, v1, v2, v3, v4, v5, v6, v7 = h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]
+    v8, v9, v10, v11 = _B2_IV[0], _B2_IV[1], _B2_IV[2], _B2_IV[3]
+    v12, v13, v14, v15 = _B2_IV[4] ^ np.uint64(counted), _B2_IV[5], _B2_IV[6], _B2_IV[7]
     if last:
-        v[14] = ~v[14]
+        v14 = ~v14
     for r in range(12):
         s = _B2_SIGMA[r]
-        _b2_mix(v, 0, 4, 8, 12, m[s[0]], m[s[1]])
-        _b2_mix(v, 1, 5, 9, 13, m[s[2]], m[s[3]])
-        _b2_mix(v, 2, 6, 10, 14, m[s[4]], m[s[5]])
-        _b2_mix(v, 3, 7, 11, 15, m[s[6]], m[s[7]])
-        _b2_mix(v, 0, 5, 10, 15, m[s[8]], m[s[9]])
-        _b2_mix(v, 1, 6, 11, 12, m[s[10]], m[s[11]])
-        _b2_mix(v, 2, 7, 8, 13, m[s[12]], m[s[13]])
-        _b2_mix(v, 3, 4, 9, 14, m[s[14]], m[s[15]])
+        v0, v4, v8, v12 = _b2_mix(v0, v4, v8, v12, m[s[0]], m[s[1]])
+        v1, v5, v9, v13 = _b2_mix(v1, v5, v9, v13, m[s[2]], m[s[3]])
+        v2, v6, v10, v14 = _b2_mix(v2, v6, v10, v14, m[s[4]], m[s[5]])
+        v3, v7, v11, v15 = _b2_mix(v3, v7, v11, v15, m[s[6]], m[s[7]])
+        v0, v5, v10, v15 = _b2_mix(v0, v5, v10, v15, m[s[8]], m[s[9]])
+        v1, v6, v11, v12 = _b2_mix(v1, v6, v11, v12, m[s[10]], m[s[11]])
+        v2, v7, v8, v13 = _b2_mix(v2, v7, v8, v13, m[s[12]], m[s[13]])
+        v3, v4, v9, v14 = _b2_mix(v3, v4, v9, v14, m[s[14]], m[s[15]])
+    h[0] ^= v0 ^ v8
+    h[1] ^= v1 ^ v9
+    h[2] ^= v2 ^ v10
+    h[3] ^= v3 ^ v11
+    h[4] ^= v4 ^ v12
+    h[5] ^= v5 ^ v13
+    h[6] ^= v6 ^ v14
+    h[7] ^= v7 ^ v15
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _blake2b_128(data: np.ndarray, lo: int, hi: int, suffix: int, h: np.ndarray, m: np.ndarray, block: np.ndarray) -> None:  # pragma: no cover (compiled)
+    """h[0], h[1] := the 16-byte BLAKE2b digest of data[lo:hi] followed by the byte `suffix`
+    (m, block: scratch)."""
     for i in range(8):
-        h[i] ^= v[i] ^ v[i + 8]
+        h[i] = _B2_IV[i]
+    h[0] ^= _B2_PARAMS
+    n = hi - lo + 1  # the message: the span, then the suffix byte
+    done = 0
+    while True:
+        take = min(_B2_BLOCK, n - done)
+        for k in range(take):
+            j = done + k
+            block[k] = data[lo + j] if j < n - 1 else suffix
+        for k in range(take, _B2_BLOCK):
+            block[k] = 0
+        done += take
+        last = done == n
+        _b2_compress(h, block, m, done, last)
+        if last:
+            break
 
 
 @njit(cache=True, nogil=True)
@@ -314,28 +349,31 @@ def blake2b_128_spans(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, su
     `suffix`, as two little-endian uint64 (hashlib.blake2b(digest_size=16)'s digest bytes)."""
     out = np.empty((len(starts), 2), dtype=np.uint64)
     h = np.empty(8, dtype=np.uint64)
-    v = np.empty(16, dtype=np.uint64)
     m = np.empty(16, dtype=np.uint64)
     block = np.empty(_B2_BLOCK, dtype=np.uint8)
     for t in range(len(starts)):
-        for i in range(8):
-            h[i] = _B2_IV[i]
-        h[0] ^= _B2_PARAMS
-        lo = starts[t]
-        n = ends[t] - lo + 1  # the message: the span, then the suffix byte
-        done = 0
-        while True:
-            take = min(_B2_BLOCK, n - done)
-            for k in range(take):
-                j = done + k
-                block[k] = utf8[lo + j] if j < n - 1 else suffix
-            for k in range(take, _B2_BLOCK):
-                block[k] = 0
-            done += take
-            last = done == n
-            _b2_compress(h, block, v, m, done, last)
-            if last:
-                break
+        _blake2b_128(utf8, starts[t], ends[t], suffix, h, m, block)
+        out[t, 0] = h[0]
+        out[t, 1] = h[1]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def key_digests_of_utf8(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: np.ndarray, growth: int, suffix: int) -> np.ndarray:  # pragma: no cover (compiled)
+    """Per text t (utf8[starts[t]:ends[t]]): the BLAKE2b-128 digest of its key (keys_of_utf8's,
+    at most `growth` times its bytes) followed by the byte `suffix`, as blake2b_128_spans gives
+    it. Each key is hashed as soon as it is written, in one scratch buffer."""
+    longest = 0
+    for t in range(len(starts)):
+        longest = max(longest, ends[t] - starts[t])
+    key = np.empty(growth * longest, dtype=np.uint8)
+    out = np.empty((len(starts), 2), dtype=np.uint64)
+    h = np.empty(8, dtype=np.uint64)
+    m = np.empty(16, dtype=np.uint64)
+    block = np.empty(_B2_BLOCK, dtype=np.uint8)
+    for t in range(len(starts)):
+        n = _write_key(utf8, starts[t], ends[t], table, key, 0)
+        _blake2b_128(key, 0, n, suffix, h, m, block)
         out[t, 0] = h[0]
         out[t, 1] = h[1]
     return out
