@@ -59,3 +59,15 @@ def test_id_digests_decode_hex_ids_as_bytes_fromhex_does(ids: list[str], cut: in
     for given_ids in (pa.array(ids, pa.string()), chunked):
         assert id_digests(given_ids).tobytes() == expected
         assert id_digests(given_ids).shape == (len(expected) // 16, 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.binary(min_size=16, max_size=16), max_size=8))
+def test_hex_ids_and_id_digests_invert_each_other(digests: list[bytes]) -> None:
+    """ids.hex_ids writes content_id's hex of digests; id_digests reads them back."""
+    from syria_news_ar.ids import hex_ids
+
+    rows = np.frombuffer(b"".join(digests), dtype=np.uint64).reshape(-1, 2)
+    ids = hex_ids(rows)
+    assert ids.to_pylist() == [d.hex() for d in digests]
+    assert id_digests(ids).tobytes() == b"".join(digests)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
+import pyarrow as pa
+
 SEPARATOR = "\x1f"  # unit separator, after every part: ("ab", "c") and ("a", "bc") differ
 _SEPARATOR = SEPARATOR.encode()
 
@@ -18,3 +21,17 @@ def content_digest(*parts: str) -> bytes:
 
 def content_id(*parts: str) -> str:
     return content_digest(*parts).hex()
+
+
+_HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+
+
+def hex_ids(digests: np.ndarray) -> pa.Array:
+    """content_id strings of digests given as rows of two uint64 (content_digest's 16 bytes),
+    hex-encoded in numpy: no Python string per id."""
+    raw = np.ascontiguousarray(digests, dtype=np.uint64).view(np.uint8).reshape(-1, 16)
+    chars = np.empty((len(raw), 32), dtype=np.uint8)
+    chars[:, 0::2] = _HEX_DIGITS[raw >> 4]
+    chars[:, 1::2] = _HEX_DIGITS[raw & 0x0F]
+    offsets = np.arange(len(raw) + 1, dtype=np.int32) * 32
+    return pa.StringArray.from_buffers(len(raw), pa.py_buffer(offsets), pa.py_buffer(chars))
