@@ -98,3 +98,20 @@ def test_blake2b_of_spans_equals_hashlib(data: bytes, spans: list[tuple[int, int
     got = blake2b_128_spans(buffer, np.array([a for a, _ in spans], dtype=np.int64), np.array([b for _, b in spans], dtype=np.int64), suffix)
     expected = b"".join(hashlib.blake2b(data[a:b] + bytes([suffix]), digest_size=16).digest() for a, b in spans)
     assert got.shape == (len(spans), 2) and got.tobytes() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=40).filter(lambda t: not any(0xD800 <= ord(c) <= 0xDFFF for c in t)), min_size=1, max_size=5),
+       st.lists(st.tuples(st.integers(0, 4), st.integers(-(2**62), 2**62) | st.integers(0, 300)), max_size=10))
+def test_text_number_digests_equal_content_digest(texts: list[str], pairs: list[tuple[int, int]]) -> None:
+    """content_digest(text, str(number)) for any text (past a 128-byte block too) and any number."""
+    from syria_news_ar.ids import content_digest
+    from syria_news_ar.utf8_kernels import text_number_digests
+
+    texts = texts + ["x" * 130]
+    pairs = [(min(w, len(texts) - 1), k) for w, k in pairs] + [(len(texts) - 1, 0), (0, -1), (0, 2**63 - 1)]
+    encoded = [t.encode() for t in texts]
+    offsets = np.cumsum([0] + [len(e) for e in encoded], dtype=np.int64)
+    data = np.frombuffer(b"".join(encoded) or b"\0", dtype=np.uint8)
+    got = text_number_digests(data, offsets, np.array([w for w, _ in pairs], dtype=np.int64), np.array([k for _, k in pairs], dtype=np.int64), 0x1F)
+    assert got.tobytes() == b"".join(content_digest(texts[w], str(k)) for w, k in pairs)

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .arrow_text import utf8_buffers
-from .ids import content_id
+from .ids import SEPARATOR, content_id, hex_ids
 from .ingest import STATUS_TEXT
 from .schema import arrow_schema
 from .texts_at import TextsAt
@@ -211,13 +211,18 @@ def codepoint_byte_spans(texts: pa.Array, rows: np.ndarray, starts: np.ndarray, 
 
 
 def _sentence_ids(paragraph_ids: pa.Array | pa.ChunkedArray, parent: np.ndarray, position: np.ndarray) -> pa.Array:
-    """content_id(paragraph id, position) of every sentence, SLICE_BATCH at a time in Python (one
-    chunk in the end: a take from a chunked column concatenates all of its chunks first)."""
-    chunks = [pa.array([], type=pa.string())]
-    for lo in range(0, len(parent), SLICE_BATCH):
-        pids = paragraph_ids.take(pa.array(parent[lo : lo + SLICE_BATCH])).to_pylist()
-        chunks.append(pa.array([content_id(p, str(k)) for p, k in zip(pids, position[lo : lo + SLICE_BATCH].tolist())], type=pa.string()))
-    return pa.concat_arrays(chunks)
+    """content_id(paragraph id, str(position)) of every sentence, hashed and hex-encoded in
+    compiled code and numpy (utf8_kernels.text_number_digests, ids.hex_ids): no Python string
+    per sentence."""
+    from .utf8_kernels import text_number_digests
+
+    ids = paragraph_ids
+    if isinstance(ids, pa.ChunkedArray):  # the records' columns are one chunk: no copy then
+        ids = ids.chunk(0) if ids.num_chunks == 1 else ids.combine_chunks()
+    if ids.null_count:
+        raise ValueError(f"paragraph ids hold {ids.null_count} nulls")
+    offsets, data = utf8_buffers(ids)
+    return hex_ids(text_number_digests(data, offsets, parent.astype(np.int64), position.astype(np.int64), ord(SEPARATOR)))
 
 
 def _document_ids(keys: pa.Array | pa.ChunkedArray, counts: np.ndarray) -> list[str]:

@@ -377,3 +377,46 @@ def key_digests_of_utf8(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, 
         out[t, 0] = h[0]
         out[t, 1] = h[1]
     return out
+
+
+@njit(cache=True, nogil=True)
+def text_number_digests(utf8: np.ndarray, offsets: np.ndarray, which: np.ndarray, numbers: np.ndarray, separator: int) -> np.ndarray:  # pragma: no cover (compiled)
+    """Per i: the BLAKE2b-128 digest of text which[i] (utf8[offsets[w]:offsets[w + 1]]), the
+    separator byte, numbers[i] in decimal (str(int)) and the separator again:
+    ids.content_digest(text, str(number)), as blake2b_128_spans gives it."""
+    longest = 0
+    for w in range(len(offsets) - 1):
+        longest = max(longest, offsets[w + 1] - offsets[w])
+    message = np.empty(longest + 22, dtype=np.uint8)  # + separator, sign and 19 digits
+    digits = np.empty(20, dtype=np.uint8)
+    out = np.empty((len(which), 2), dtype=np.uint64)
+    h = np.empty(8, dtype=np.uint64)
+    m = np.empty(16, dtype=np.uint64)
+    block = np.empty(_B2_BLOCK, dtype=np.uint8)
+    for i in range(len(which)):
+        w = which[i]
+        n = 0
+        for j in range(offsets[w], offsets[w + 1]):
+            message[n] = utf8[j]
+            n += 1
+        message[n] = separator
+        n += 1
+        k = np.int64(numbers[i])
+        if k < 0:
+            message[n] = 0x2D  # "-"
+            n += 1
+        rest = -k if k < 0 else k  # (the least int64 has no positive: positions never get there)
+        d = 0
+        while True:
+            digits[d] = 0x30 + rest % 10
+            d += 1
+            rest //= 10
+            if rest == 0:
+                break
+        for e in range(d - 1, -1, -1):
+            message[n] = digits[e]
+            n += 1
+        _blake2b_128(message, 0, n, separator, h, m, block)
+        out[i, 0] = h[0]
+        out[i, 1] = h[1]
+    return out
