@@ -26,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syria_news_ar import expectations, paths, schema
+from syria_news_ar import validate as validate_mod
 from syria_news_ar.expectations import load_suite, run_suites
 from syria_news_ar.params import Params
 from syria_news_ar.validate import Report, validate
@@ -544,8 +545,8 @@ def test_dirty_arrow_texts_equal_the_per_line_reference(texts: list[str | None],
     for config in ("paragraphs", "sentences", "documents")
 }))
 def test_keys_in_two_splits_equal_the_reference(texts) -> None:
-    """Holding only the keys outside the largest split finds the same keys in the same order as
-    a map of every key to its splits."""
+    """Holding only the key hashes outside the largest split finds the same keys in the same
+    order as a map of every key to its splits, also when every hash collides."""
     from collections import defaultdict
 
     from syria_news_ar.clean import normalized_key
@@ -559,7 +560,11 @@ def test_keys_in_two_splits_equal_the_reference(texts) -> None:
                 splits_of_key[normalized_key(text)].add(split)
     tables = {c: {s: pa.table({"text": pa.array(texts[c][s], pa.string())}) for s in paths.SPLITS} for c in configs}
     streamed = {c: {s: SplitTexts.of_tables([t.slice(0, 2), t.slice(2)]) for s, t in splits.items()} for c, splits in tables.items()}
-    assert keys_in_two_splits(streamed) == [k for k, s in splits_of_key.items() if len(s) > 1]
+    expected = [k for k, s in splits_of_key.items() if len(s) > 1]
+    assert keys_in_two_splits(streamed) == expected
+    with pytest.MonkeyPatch.context() as patch:  # every text's hash collides: the keys still decide
+        patch.setattr(validate_mod, "arrow_key_hashes", lambda texts: np.full(len(texts), 7, dtype=np.uint64))
+        assert keys_in_two_splits(streamed) == expected
 
 
 @settings(max_examples=200, deadline=None)
@@ -691,3 +696,34 @@ def test_reference_check_falls_back_to_row_by_row_on_other_types_or_null_lists()
         {"id": (s, ["d"]), "paragraph_ids": (pa.list_(s), [None]), "n_paragraphs": (pa.int64(), [1])}, 1)})
     assert not _arrow_references_ok({**tables, "documents": _split_tables(
         {"id": (s, ["d"]), "paragraph_ids": (pa.list_(s), [["a"]]), "n_paragraphs": (pa.int32(), [1])}, 1)})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(paths.SPLITS), st.sampled_from("abcde"), st.sampled_from("xyz")), max_size=12),
+    st.lists(st.tuples(st.sampled_from(paths.SPLITS), st.lists(st.sampled_from("abcdef"), max_size=4)), max_size=8),
+    st.sampled_from([paths.SPLITS, paths.SPLITS[:2]]),
+)
+def test_group_offenders_in_arrow_are_those_of_the_row_by_row_check(pars, docs, par_splits) -> None:
+    """Clusters in two splits and documents listing a paragraph elsewhere (or nowhere): repeated
+    paragraph ids (the last record's split counts), empty splits, a split without paragraphs."""
+    from syria_news_ar.validate import _arrow_groups_ok, _group_offenders, _group_offenders_arrow
+
+    par_tables = {s: pa.table({"id": pa.array([p for sp, p, _ in pars if sp == s], pa.string()),
+                               "near_duplicate_cluster": pa.array([c for sp, _, c in pars if sp == s], pa.string())}) for s in par_splits}
+    doc_tables = {s: pa.table({"id": pa.array([f"d{i}" for i, (sp, _) in enumerate(docs) if sp == s], pa.string()),
+                               "paragraph_ids": pa.array([ps for sp, ps in docs if sp == s], pa.list_(pa.string()))}) for s in paths.SPLITS}
+    assert _arrow_groups_ok(par_tables, doc_tables)
+    assert _group_offenders_arrow(par_tables, doc_tables) == _group_offenders(par_tables, doc_tables)
+
+
+def test_group_check_falls_back_to_row_by_row_on_nulls_or_other_types() -> None:
+    from syria_news_ar.validate import _arrow_groups_ok
+
+    pars = {"train": pa.table({"id": pa.array(["a"]), "near_duplicate_cluster": pa.array(["a"])})}
+    docs = {"train": pa.table({"id": pa.array(["d"]), "paragraph_ids": pa.array([["a"]], pa.list_(pa.string()))})}
+    assert _arrow_groups_ok(pars, docs)
+    assert not _arrow_groups_ok({"train": pars["train"].set_column(1, "near_duplicate_cluster", pa.array([None], pa.string()))}, docs)
+    assert not _arrow_groups_ok(pars, {"train": docs["train"].set_column(1, "paragraph_ids", pa.array([["a", None]], pa.list_(pa.string())))})
+    assert not _arrow_groups_ok(pars, {"train": docs["train"].set_column(1, "paragraph_ids", pa.array([None], pa.list_(pa.string())))})
+    assert not _arrow_groups_ok({"train": pars["train"].set_column(0, "id", pa.array([1]))}, docs)

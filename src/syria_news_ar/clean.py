@@ -352,16 +352,9 @@ def normalized_keys(texts: Sequence[str]) -> list[str]:
 def arrow_normalized_keys(texts: pa.Array | pa.ChunkedArray) -> list[str]:
     """normalized_keys of an Arrow string column (a null's key is ""), with no Python string per
     text before the keys: a compiled pass over a slice's UTF-8 (utf8_kernels.keys_of_utf8)."""
-    return [key for keys in arrow_normalized_key_batches(texts) for key in keys]
-
-
-def arrow_normalized_key_batches(texts: pa.Array | pa.ChunkedArray) -> Iterator[list[str]]:
-    """The same keys, those of about _KEY_CHUNK_CHARS bytes of texts at a time (a caller that
-    streams them holds no more)."""
     from .arrow_text import utf8_slices
 
-    for utf8, offsets in utf8_slices(texts, max_bytes=_KEY_CHUNK_CHARS):
-        yield span_normalized_keys(utf8, offsets[:-1], offsets[1:])
+    return [key for utf8, offsets in utf8_slices(texts, max_bytes=_KEY_CHUNK_CHARS) for key in span_normalized_keys(utf8, offsets[:-1], offsets[1:])]
 
 
 def span_normalized_keys(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
@@ -387,6 +380,19 @@ def arrow_key_digests(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
     return np.concatenate([np.zeros((0, 2), dtype=np.uint64)] + [
         span_key_digests(utf8, offsets[:-1], offsets[1:]) for utf8, offsets in utf8_slices(texts)
+    ])
+
+
+def arrow_key_hashes(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A 64-bit hash of every text's normalized key (a null's key is ""), computed where the
+    compiled pass writes the key (utf8_kernels.key_hashes_of_utf8): equal keys have equal
+    hashes, and equal hashes are candidates whose keys a caller compares."""
+    from .arrow_text import utf8_slices
+    from .utf8_kernels import key_hashes_of_utf8
+
+    growth = 1 if _keys_never_longer() else 4
+    return np.concatenate([np.zeros(0, dtype=np.uint64)] + [
+        key_hashes_of_utf8(utf8, offsets[:-1], offsets[1:], _key_code_table(), growth) for utf8, offsets in utf8_slices(texts)
     ])
 
 

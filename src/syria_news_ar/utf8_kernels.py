@@ -420,3 +420,40 @@ def text_number_digests(utf8: np.ndarray, offsets: np.ndarray, which: np.ndarray
         out[i, 0] = h[0]
         out[i, 1] = h[1]
     return out
+
+
+_M1 = np.uint64(0x9E3779B97F4A7C15)
+_M2 = np.uint64(0xBF58476D1CE4E5B9)
+_M3 = np.uint64(0x94D049BB133111EB)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _mix64(x: np.uint64) -> np.uint64:  # pragma: no cover (compiled)
+    """splitmix64's finalizer: every input bit moves every output bit."""
+    x = (x ^ (x >> np.uint64(30))) * _M2
+    x = (x ^ (x >> np.uint64(27))) * _M3
+    return x ^ (x >> np.uint64(31))
+
+
+@njit(cache=True, nogil=True)
+def key_hashes_of_utf8(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: np.ndarray, growth: int) -> np.ndarray:  # pragma: no cover (compiled)
+    """Per text t (utf8[starts[t]:ends[t]]): a 64-bit hash of its key (keys_of_utf8's), for
+    finding equal keys fast. Not a digest: equal hashes are only candidates, whose keys the
+    caller compares."""
+    longest = 0
+    for t in range(len(starts)):
+        longest = max(longest, ends[t] - starts[t])
+    key = np.empty(growth * longest + 8, dtype=np.uint8)
+    out = np.empty(len(starts), dtype=np.uint64)
+    for t in range(len(starts)):
+        n = _write_key(utf8, starts[t], ends[t], table, key, 0)
+        for j in range(n, n + 8):
+            key[j] = 0  # the last word's padding
+        h = _M1 ^ np.uint64(n)
+        for w in range(0, n, 8):
+            word = np.uint64(0)
+            for k in range(8):
+                word |= np.uint64(key[w + k]) << np.uint64(8 * k)
+            h = _mix64(h ^ word) + _M1
+        out[t] = _mix64(h)
+    return out

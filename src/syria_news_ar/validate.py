@@ -29,7 +29,7 @@ from jsonschema import Draft202012Validator
 from . import params as params_mod
 from . import paths, schema
 from .arrow_text import utf8_buffers, utf8_slices
-from .clean import FORBIDDEN_IN_CLEAN, arrow_normalized_key_batches
+from .clean import FORBIDDEN_IN_CLEAN, arrow_key_hashes, arrow_normalized_keys
 from .errors import BadInputError
 from .expectations import MAX_EXAMPLES, Failure, SuiteResult, json_safe
 from .ingest import iter_raw_lines
@@ -301,7 +301,10 @@ class RecordIndex:
     def records_of(self, ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
         """Record of each id (-1: not one of `ids`)."""
         ranks = self.ranks(ids)
-        return np.where(ranks >= 0, self.record[ranks], -1)
+        records = np.full(len(ranks), -1, dtype=np.int64)
+        found = ranks >= 0
+        records[found] = self.record[ranks[found]]  # (no record at all: nothing found)
+        return records
 
 
 def _sentence_offsets_and_cover(
@@ -745,49 +748,125 @@ def _documents_not_joined(docs: Iterable[pa.Table], listed_records: np.ndarray, 
     return np.concatenate(wrong)
 
 
-def _normalized_keys(split: SplitTexts) -> Iterator[str]:
-    """The normalized key of every text, a row group's texts at a time (in Python, the keys of a
-    few MB of text at a time)."""
+def _key_hashes(split: SplitTexts) -> np.ndarray:
+    """clean.arrow_key_hashes of every text of a split, streamed a row group at a time."""
+    return np.concatenate([np.zeros(0, dtype=np.uint64)] + [arrow_key_hashes(_col(table, "text")) for table in split.read()])
+
+
+def _keys_at(split: SplitTexts, rows: np.ndarray) -> list[str]:
+    """The normalized keys of the texts at these rows (ascending) of a split."""
+    keys: list[str] = []
+    lo = 0
     for table in split.read():
-        for keys in arrow_normalized_key_batches(_col(table, "text")):
-            yield from keys
+        hi = lo + table.num_rows
+        mine = rows[(rows >= lo) & (rows < hi)]
+        if len(mine):
+            keys += arrow_normalized_keys(_col(table, "text").take(pa.array(mine - lo)))
+        lo = hi
+    return keys
+
+
+_ROW_BITS = 40  # a place (config and split) and a row in one int64: (place << 40) | row
 
 
 def keys_in_two_splits(texts: Mapping[str, Mapping[str, SplitTexts]]) -> list[str]:
     """Normalized keys of texts (every config) found in more than one split, in first-seen order
-    (configs, splits, rows). A key in two splits is in one outside the largest split, so only
-    the other splits' keys are held; the texts are streamed, the largest split's last."""
+    (configs, splits, rows).
+
+    Texts are compared by a 64-bit hash of their keys (clean.arrow_key_hashes), streamed: a key
+    in two splits is in one outside the largest split, so only the other splits' hashes are held,
+    and the largest split's are looked up among them. Only texts whose hash is in two splits
+    (none in a dataset without leakage, but for a collision) have their keys made, and the keys
+    decide."""
     columns = [(config, split) for config in ("paragraphs", "sentences", "documents") for split in texts[config]]
     rows: Counter[str] = Counter()
     for config, split in columns:
         rows[split] += texts[config][split].rows
     largest = max(rows, key=rows.__getitem__)
-    seen: dict[str, tuple[tuple[int, int], set[str]]] = {}  # key -> (its first (column, row), its splits)
-    for place, (config, split) in sorted(enumerate(columns), key=lambda c: c[1][1] == largest):
-        for row, key in enumerate(_normalized_keys(texts[config][split])):
-            if key in seen:
-                first, splits = seen[key]
-                seen[key] = (min(first, (place, row)), splits | {split})
-            elif split != largest:
-                seen[key] = ((place, row), {split})
-    return [k for k, (_, splits) in sorted(seen.items(), key=lambda item: item[1][0]) if len(splits) > 1]
+    bit = {split: np.int64(1 << i) for i, split in enumerate(rows)}
+    hashes = {place: _key_hashes(texts[c][s]) for place, (c, s) in enumerate(columns) if s != largest}
+    held = np.concatenate([np.zeros(0, np.uint64), *hashes.values()])
+    held_bits = np.concatenate([np.zeros(0, np.int64)] + [np.full(len(h), bit[columns[p][1]]) for p, h in hashes.items()])
+    distinct, at = np.unique(held, return_inverse=True)
+    splits = np.zeros(len(distinct), dtype=np.int64)
+    np.bitwise_or.at(splits, at.ravel(), held_bits)
+    kept = {place: (np.arange(len(h)), h) for place, h in hashes.items()}  # (rows, their hashes) that may be in two splits
+    for place, (config, split) in enumerate(columns):
+        if split == largest:
+            h = _key_hashes(texts[config][split])
+            found = np.flatnonzero(np.isin(h, distinct))
+            kept[place] = (found, h[found])
+            np.bitwise_or.at(splits, np.searchsorted(distinct, h[found]), bit[split])
+    candidates = distinct[(splits & (splits - 1)) != 0]  # hashes in more than one split
+    seen: dict[str, tuple[int, set[str]]] = {}  # key -> (its first place and row, its splits)
+    for place, (at_rows, h) in sorted(kept.items()):
+        config, split = columns[place]
+        at_rows = at_rows[np.isin(h, candidates)]
+        for row, key in zip(at_rows.tolist(), _keys_at(texts[config][split], at_rows)):
+            first, splits_of_key = seen.get(key, (place << _ROW_BITS | row, set()))
+            seen[key] = (min(first, place << _ROW_BITS | row), splits_of_key | {split})
+    return [k for k, (_, s) in sorted(seen.items(), key=lambda item: item[1][0]) if len(s) > 1]
 
 
 def check_leakage(report: Report, tables: Tables, streamed: Mapping[str, Mapping[str, SplitTexts]]) -> None:
     report.check("leakage.normalized_key", [k[:40] for k in keys_in_two_splits(streamed)], "normalized keys appear in two splits")
+    pars, docs = tables["paragraphs"], tables["documents"]
+    clusters, groups = _group_offenders_arrow(pars, docs) if _arrow_groups_ok(pars, docs) else _group_offenders(pars, docs)
+    report.check("leakage.cluster", clusters, "near-duplicate clusters span two splits")
+    report.check("leakage.document_group", groups, "documents whose paragraphs sit in another split")
+
+
+def _group_offenders(pars: Mapping[str, pa.Table], docs: Mapping[str, pa.Table]) -> tuple[list[Any], list[Any]]:
+    """Near-duplicate clusters in two splits (first-seen order) and documents listing a paragraph
+    of another split (or of none; a repeated paragraph id is in its last record's split)."""
     cluster_splits: dict[str, set[str]] = defaultdict(set)
     split_of_par: dict[str, str] = {}
-    for split, table in tables["paragraphs"].items():
+    for split, table in pars.items():
         for c, p in zip(_col(table, "near_duplicate_cluster").to_pylist(), _col(table, "id").to_pylist()):
             cluster_splits[c].add(split)
             split_of_par[p] = split
-    report.check("leakage.cluster", [c for c, s in cluster_splits.items() if len(s) > 1], "near-duplicate clusters span two splits")
-    report.check(
-        "leakage.document_group",
-        [d for split, table in tables["documents"].items()
-         for d in _at([table], "id", (i for i, ps in enumerate(_col(table, "paragraph_ids").to_pylist()) if any(split_of_par.get(p) != split for p in ps)))],
-        "documents whose paragraphs sit in another split",
-    )
+    groups = [d for split, table in docs.items()
+              for d in _at([table], "id", (i for i, ps in enumerate(_col(table, "paragraph_ids").to_pylist()) if any(split_of_par.get(p) != split for p in ps)))]
+    return [c for c, s in cluster_splits.items() if len(s) > 1], groups
+
+
+LEAKAGE_TYPES = {
+    "paragraphs": {"id": pa.string(), "near_duplicate_cluster": pa.string()},
+    "documents": {"id": pa.string(), "paragraph_ids": pa.list_(pa.string())},
+}
+
+
+def _arrow_groups_ok(pars: Mapping[str, pa.Table], docs: Mapping[str, pa.Table]) -> bool:
+    """Whether _group_offenders_arrow gives _group_offenders' answer here: the schema's types and
+    no nulls in these columns or lists (the schema check reports them)."""
+    if not all(_has_types(t, LEAKAGE_TYPES["paragraphs"]) for t in pars.values()) or not all(_has_types(t, LEAKAGE_TYPES["documents"]) for t in docs.values()):
+        return False
+    columns = [t[n] for t in pars.values() for n in LEAKAGE_TYPES["paragraphs"]] + [t["paragraph_ids"] for t in docs.values()]
+    return not any(c.null_count for c in columns) and not any(pc.list_flatten(t["paragraph_ids"]).null_count for t in docs.values())
+
+
+def _group_offenders_arrow(pars: Mapping[str, pa.Table], docs: Mapping[str, pa.Table]) -> tuple[list[Any], list[Any]]:
+    """_group_offenders' answer in Arrow and numpy, for data that _arrow_groups_ok."""
+    split_code = np.concatenate([np.zeros(0, np.int64)] + [np.full(t.num_rows, i, dtype=np.int64) for i, t in enumerate(pars.values())])
+    clusters = _arrow_column(pars.values(), "near_duplicate_cluster")
+    distinct = pc.unique(clusters)  # in first-seen order
+    rank = np.asarray(pc.index_in(clusters, value_set=distinct).to_numpy(zero_copy_only=False), dtype=np.int64)
+    lowest, highest = np.full(len(distinct), len(pars), dtype=np.int64), np.full(len(distinct), -1, dtype=np.int64)
+    np.minimum.at(lowest, rank, split_code)
+    np.maximum.at(highest, rank, split_code)
+    spread = distinct.filter(pa.array(lowest != highest)).to_pylist()
+    index = RecordIndex(pars.values())  # a paragraph id's split is its last record's
+    groups: list[Any] = []
+    for split, table in docs.items():
+        listed = table["paragraph_ids"]
+        counts = pc.list_value_length(listed).to_numpy(zero_copy_only=False).astype(np.int64)
+        records = index.records_of(pc.list_flatten(listed))
+        where = np.full(len(records), -1, dtype=np.int64)
+        where[records >= 0] = split_code[records[records >= 0]]
+        own = [*pars].index(split) if split in pars else -2  # a split with no paragraphs file: every listed one is elsewhere
+        bad_docs = np.repeat(np.arange(len(counts)), counts)[where != own]
+        groups += _at([table], "id", np.unique(bad_docs))
+    return spread, groups
 
 
 CHECKS: tuple[Callable[..., None], ...] = (check_ids_and_references, check_texts, check_leakage)
