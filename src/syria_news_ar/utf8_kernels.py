@@ -10,6 +10,10 @@ copy and several passes over it:
 - spans_differ, spans_not_blank, joins_differ: the text check's sentence offsets, the gaps
   between sentences and document joins, compared on the paragraphs' bytes (code point offsets
   taken as Python slices take them) instead of slicing and joining Python strings.
+- key_digests_of_utf8, text_number_digests: ids.content_digest (BLAKE2b-128) of every key as it
+  is written (the ingest table's key_hash, the split's tokens) and of a sentence's paragraph id
+  and position (its id), without a Python string or hashlib object per text.
+- key_hashes_of_utf8: a 64-bit hash of every key, for the leakage check's candidates.
 
 Compiled code is cached beside this module (numba's `cache=True`), so only a machine's first run
 compiles it; numba is imported only by these Arrow callers, not by ingest's workers.
@@ -246,7 +250,7 @@ def joins_differ(
 
 
 # BLAKE2b (RFC 7693) with a 16-byte digest, no key: ids.content_digest's hash, here over many
-# byte spans in one compiled call instead of a hashlib object per span.
+# messages in one compiled call instead of a hashlib object per message.
 _B2_IV = np.array([
     0x6A09E667F3BCC908, 0xBB67AE8584CAA73B, 0x3C6EF372FE94F82B, 0xA54FF53A5F1D36F1,
     0x510E527FADE682D1, 0x9B05688C2B3E6C1F, 0x1F83D9ABFB41BD6B, 0x5BE0CD19137E2179,
@@ -344,25 +348,10 @@ def _blake2b_128(data: np.ndarray, lo: int, hi: int, suffix: int, h: np.ndarray,
 
 
 @njit(cache=True, nogil=True)
-def blake2b_128_spans(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, suffix: int) -> np.ndarray:  # pragma: no cover (compiled)
-    """Per span t: the 16-byte BLAKE2b digest of utf8[starts[t]:ends[t]] followed by the byte
-    `suffix`, as two little-endian uint64 (hashlib.blake2b(digest_size=16)'s digest bytes)."""
-    out = np.empty((len(starts), 2), dtype=np.uint64)
-    h = np.empty(8, dtype=np.uint64)
-    m = np.empty(16, dtype=np.uint64)
-    block = np.empty(_B2_BLOCK, dtype=np.uint8)
-    for t in range(len(starts)):
-        _blake2b_128(utf8, starts[t], ends[t], suffix, h, m, block)
-        out[t, 0] = h[0]
-        out[t, 1] = h[1]
-    return out
-
-
-@njit(cache=True, nogil=True)
 def key_digests_of_utf8(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: np.ndarray, growth: int, suffix: int) -> np.ndarray:  # pragma: no cover (compiled)
     """Per text t (utf8[starts[t]:ends[t]]): the BLAKE2b-128 digest of its key (keys_of_utf8's,
-    at most `growth` times its bytes) followed by the byte `suffix`, as blake2b_128_spans gives
-    it. Each key is hashed as soon as it is written, in one scratch buffer."""
+    at most `growth` times its bytes) followed by the byte `suffix`, as two little-endian uint64
+    (hashlib.blake2b(digest_size=16)'s digest bytes). Each key is hashed as soon as it is written, in one scratch buffer."""
     longest = 0
     for t in range(len(starts)):
         longest = max(longest, ends[t] - starts[t])
@@ -383,7 +372,7 @@ def key_digests_of_utf8(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, 
 def text_number_digests(utf8: np.ndarray, offsets: np.ndarray, which: np.ndarray, numbers: np.ndarray, separator: int) -> np.ndarray:  # pragma: no cover (compiled)
     """Per i: the BLAKE2b-128 digest of text which[i] (utf8[offsets[w]:offsets[w + 1]]), the
     separator byte, numbers[i] in decimal (str(int)) and the separator again:
-    ids.content_digest(text, str(number)), as blake2b_128_spans gives it."""
+    ids.content_digest(text, str(number)), as key_digests_of_utf8 gives it."""
     longest = 0
     for w in range(len(offsets) - 1):
         longest = max(longest, offsets[w + 1] - offsets[w])
