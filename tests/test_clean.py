@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from syria_news_ar import clean as clean_mod
 from syria_news_ar.clean import (
-    FORBIDDEN_IN_CLEAN, FORBIDDEN_IN_CLEAN_RE2, RULES, _KEPT_FORMAT, arrow_key_digests, arrow_key_ids, arrow_normalized_keys, clean, normalized_key,
+    FORBIDDEN_IN_CLEAN, FORBIDDEN_IN_CLEAN_RE2, RULES, _KEPT_FORMAT, arrow_key_digests, arrow_normalized_keys, clean, normalized_key,
     normalized_keys, span_key_digests, span_normalized_keys,
 )
-from syria_news_ar.ids import content_digest, content_id
+from syria_news_ar.ids import content_digest
 
 FORBIDDEN = re.compile(FORBIDDEN_IN_CLEAN)
 PUNCT_NO_SPACE_BEFORE = "،؛؟,:!)"
@@ -360,7 +360,6 @@ def test_arrow_keys_equal_reference(texts: list[str | None], cut: int, chunk_cha
         patch.setattr(clean_mod, "_KEY_CHUNK_CHARS", chunk_chars)
         assert arrow_normalized_keys(column) == [normalized_key(t or "") for t in array.to_pylist()]
         assert arrow_key_digests(column).tobytes() == b"".join(content_digest(normalized_key(t or "")) for t in array.to_pylist())
-    assert arrow_key_ids(array).to_pylist() == [None if t is None else content_id(normalized_key(t)) for t in array.to_pylist()]
 
 
 @settings(max_examples=300, deadline=None)

@@ -15,8 +15,10 @@ from syria_news_ar.worker import WorkerTraceback, share_work
 from test_gx_worker import worker_children
 
 
-def lengths_and_squares(items: Sequence[str], power: int) -> tuple[list[int], np.ndarray]:
-    return [len(s) for s in items], np.array([len(s) ** power for s in items], dtype=np.int64)
+def lengths_and_squares(items: Sequence[str], power: int) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """A list, a vector and a matrix (as the MinHash bands are) per item."""
+    lengths = [len(s) for s in items]
+    return lengths, np.array([n**power for n in lengths], dtype=np.int64), np.array([[n, 3 * n, 7] for n in lengths], dtype=np.uint64).reshape(-1, 3)
 
 
 def fails_on_x(items: Sequence[str]) -> list[str]:
@@ -29,8 +31,8 @@ def test_shared_equals_single_process() -> None:
     items = [chr(0x0627) * (i % 7) + "ab" * (i % 3) for i in range(101)]
     alone = share_work(lengths_and_squares, items, 10**9, 2)
     shared = share_work(lengths_and_squares, items, 2, 2)
-    assert alone[0] == shared[0] and np.array_equal(alone[1], shared[1])
-    assert shared[0] == [len(s) for s in items]
+    assert alone[0] == shared[0] and np.array_equal(alone[1], shared[1]) and np.array_equal(alone[2], shared[2])
+    assert shared[0] == [len(s) for s in items] and shared[2].shape == (101, 3) and shared[2].dtype == np.uint64
     assert worker_children() == []
 
 
@@ -73,3 +75,17 @@ def test_arrow_texts_and_array_results_cross_through_files_that_are_removed(tmp_
     assert shared[1][0] == os.getpid() and shared[1][-1] != os.getpid()
     assert list(tmp_path.iterdir()) == []
     assert worker_children() == []
+
+
+def test_a_spilled_tail_is_read_into_the_joined_array(tmp_path) -> None:
+    """The worker's array is read from its file straight after the head (any shape and dtype
+    the head has); a Fortran-ordered file is joined by loading it."""
+    from syria_news_ar.worker import _SpilledArray
+
+    head, tail = np.arange(6, dtype=np.uint64).reshape(2, 3), np.arange(6, 15, dtype=np.uint64).reshape(3, 3)
+    np.save(tmp_path / "t.npy", tail)
+    joined = _SpilledArray(tmp_path / "t.npy").joined_after(head)
+    assert joined.dtype == np.uint64 and np.array_equal(joined, np.concatenate([head, tail]))
+    np.save(tmp_path / "f.npy", np.asfortranarray(tail))
+    assert np.array_equal(_SpilledArray(tmp_path / "f.npy").joined_after(head), np.concatenate([head, tail]))
+    assert np.array_equal(_SpilledArray(tmp_path / "t.npy").joined_after(head[:0]), tail)

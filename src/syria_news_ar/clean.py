@@ -396,18 +396,6 @@ def arrow_key_hashes(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
     ])
 
 
-def arrow_key_ids(texts: pa.Array) -> pa.Array:
-    """ids.content_id(normalized_key(text)) of every text of an Arrow string column, null for a
-    null (the ingest table's key_hash)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from .ids import hex_ids
-
-    ids = hex_ids(arrow_key_digests(texts))
-    return pc.if_else(pc.is_valid(texts), ids, pa.nulls(len(texts), pa.string())) if texts.null_count else ids
-
-
 def _span_key_buffers(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Iterator[np.ndarray]:
     """The keys of the spans as UTF-8 with a "\n" between keys, about _KEY_CHUNK_CHARS bytes of
     texts a buffer (no key holds a "\n": every whitespace folds to U+0020)."""

@@ -3,11 +3,10 @@
 Lines split on LF, CRLF or CR only (never on the Unicode line separators that str.splitlines
 honours), so byte spans always point at the bytes a user sees as one line.
 
-Lines are processed in batches of ``batch_lines`` (one Arrow record batch each). A file of at
-least ``PARALLEL_MIN_BYTES`` is cut in two at a line boundary near its middle and the second part
-is ingested by a spawned process while this one does the first: the same table as from one
-process, in about half the time. The texts' keys (key_hash, the paragraph id) are made once the
-parts are combined, in one compiled pass over the text column.
+Lines are processed in batches of ``batch_lines`` (keys computed per batch with
+``normalized_keys``, one Arrow record batch each). A file of at least ``PARALLEL_MIN_BYTES`` is
+cut in two at a line boundary near its middle and the second part is ingested by a spawned
+process while this one does the first: the same table as from one process, in about half the time.
 """
 from __future__ import annotations
 
@@ -30,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.ipc
 
-from .clean import RULES, arrow_key_ids, clean
+from .clean import RULES, clean, normalized_keys
 from .errors import (
     EmptySourceError,
     InvalidUtf8Error,
@@ -40,6 +39,7 @@ from .errors import (
     SourceUnreadableError,
     Utf16Error,
 )
+from .ids import content_id
 from .letters import ARABIC_LETTER_CLASS, ARABIC_LETTER_RANGES, TATWEEL, char_class
 from .memory import release_memory
 from .params import IngestParams
@@ -84,9 +84,6 @@ INGEST_SCHEMA = pa.schema(
         ("key_hash", pa.string()),
     ]
 )
-# What a part of the file gives: every column but key_hash, which is made for the whole text
-# column at once once the parts are combined (_one_chunk_per_column).
-PART_SCHEMA = pa.schema([f for f in INGEST_SCHEMA if f.name != "key_hash"])
 
 
 @dataclass(frozen=True)
@@ -259,6 +256,12 @@ def _decode(raws: Sequence[bytes], spans: Sequence[tuple[int, int]], first_line:
     raise AssertionError("a batch failed to decode but none of its lines did")
 
 
+def _key_hashes(texts: list[str], is_text: list[bool]) -> list[str | None]:
+    """The paragraph id of every text line (keys of the whole batch at once), None elsewhere."""
+    hashes = iter([content_id(key) for key in normalized_keys([t for t, ok in zip(texts, is_text) if ok])])
+    return [next(hashes) if ok else None for ok in is_text]
+
+
 def _batch(
     mm: mmap.mmap, spans: list[tuple[int, int]], first_line: int, params: IngestParams
 ) -> tuple[pa.RecordBatch, Counter[str], int] | _Utf8Fault:
@@ -283,10 +286,11 @@ def _batch(
         pa.array(status, pa.string()),
         pa.array(reasons, pa.string()),
         pa.array(texts, pa.string()),
-        pa.array(fired, PART_SCHEMA.field("cleaning").type),
+        pa.array(fired, INGEST_SCHEMA.field("cleaning").type),
+        pa.array(_key_hashes(texts, is_text), pa.string()),
     ]
     rules = Counter(itertools.chain.from_iterable(fired))
-    return pa.RecordBatch.from_arrays(columns, schema=PART_SCHEMA), rules, sum(is_text)
+    return pa.RecordBatch.from_arrays(columns, schema=INGEST_SCHEMA), rules, sum(is_text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -315,13 +319,13 @@ def _ingest_range(path: Path, lo: int, hi: int, params: IngestParams) -> _Part:
         while chunk := list(itertools.islice(lines_read, params.batch_lines)):
             done = _batch(mm, chunk, lines + 1, params)
             if isinstance(done, _Utf8Fault):
-                return _Part(pa.Table.from_batches(batches, PART_SCHEMA), rules, text_lines, done)
+                return _Part(pa.Table.from_batches(batches, INGEST_SCHEMA), rules, text_lines, done)
             batch, fired, n_text = done
             batches.append(batch)
             rules.update(fired)
             text_lines += n_text
             lines += len(chunk)
-    return _Part(pa.Table.from_batches(batches, PART_SCHEMA), rules, text_lines, None)
+    return _Part(pa.Table.from_batches(batches, INGEST_SCHEMA), rules, text_lines, None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -413,21 +417,19 @@ def _assemble(path: Path, parts: list[_Part]) -> IngestResult:
 
 
 def _one_chunk_per_column(tables: list[pa.Table]) -> pa.Table:
-    """The parts' rows as one table of one chunk per column (later steps take rows by index, and
-    a take from a chunked column concatenates its chunks on every call), with key_hash made from
-    the whole text column in one compiled pass (clean.arrow_key_ids). Combined a column at a
+    """The tables' rows as one table of one chunk per column (later steps take rows by index, and
+    a take from a chunked column concatenates its chunks on every call). Combined a column at a
     time, the text first, each part's copy dropped from `tables` (emptied in place) once combined:
     memory holds the parts plus the text once more, not the parts plus a second copy of every
     column."""
-    names = ["text", *(n for n in PART_SCHEMA.names if n != "text")]
+    names = ["text", *(n for n in INGEST_SCHEMA.names if n != "text")]
     columns: dict[str, pa.Array] = {}
     for name in names:
         chunks = [chunk for table in tables for chunk in table.column(name).chunks]
-        columns[name] = pa.concat_arrays(chunks) if chunks else pa.array([], PART_SCHEMA.field(name).type)
+        columns[name] = pa.concat_arrays(chunks) if chunks else pa.array([], INGEST_SCHEMA.field(name).type)
         del chunks
         tables[:] = [table.drop_columns([name]) for table in tables]  # in place: the caller's list must not keep them
         release_memory()  # the allocator keeps freed pages for reuse otherwise, and the next column is smaller
-    columns["key_hash"] = arrow_key_ids(columns["text"])
     return pa.table([columns[n] for n in INGEST_SCHEMA.names], schema=INGEST_SCHEMA)
 
 
