@@ -371,7 +371,7 @@ def span_key_digests(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> 
     from .ids import SEPARATOR
     from .utf8_kernels import key_digests_of_utf8
 
-    return key_digests_of_utf8(utf8, starts, ends, _key_code_table(), 1 if _keys_never_longer() else 4, ord(SEPARATOR))
+    return key_digests_of_utf8(utf8, starts, ends, _key_code_table(), _key_growth(), ord(SEPARATOR))
 
 
 def arrow_key_digests(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -390,9 +390,8 @@ def arrow_key_hashes(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
     from .arrow_text import utf8_slices
     from .utf8_kernels import key_hashes_of_utf8
 
-    growth = 1 if _keys_never_longer() else 4
     return np.concatenate([np.zeros(0, dtype=np.uint64)] + [
-        key_hashes_of_utf8(utf8, offsets[:-1], offsets[1:], _key_code_table(), growth) for utf8, offsets in utf8_slices(texts)
+        key_hashes_of_utf8(utf8, offsets[:-1], offsets[1:], _key_code_table(), _key_growth()) for utf8, offsets in utf8_slices(texts)
     ])
 
 
@@ -401,7 +400,7 @@ def _span_key_buffers(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray) ->
     texts a buffer (no key holds a "\n": every whitespace folds to U+0020)."""
     from .utf8_kernels import keys_of_utf8
 
-    table, growth = _key_code_table(), 1 if _keys_never_longer() else 4
+    table, growth = _key_code_table(), _key_growth()
     before = np.concatenate([[0], np.cumsum(ends - starts)])  # bytes of the texts before each
     lo = 0
     while lo < len(starts):
@@ -411,7 +410,9 @@ def _span_key_buffers(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray) ->
 
 
 @cache
-def _keys_never_longer() -> bool:
+def _key_growth() -> int:
+    """How many times its text's bytes a key may take: 1 when the key table never maps a code
+    point to a longer UTF-8 encoding (utf8_kernels.never_longer), else 4."""
     from .utf8_kernels import never_longer
 
-    return never_longer(_key_code_table())
+    return 1 if never_longer(_key_code_table()) else 4

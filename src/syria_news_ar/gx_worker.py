@@ -1,8 +1,9 @@
 """The build's Great Expectations suites in a worker process (worker.py), on the second core.
 
-Importing GX takes ~1.2 s (see DEFERRED_IMPORTS) and its suites 5-6 s on the 100 MB benchmark
-input (alone, on 2026-12-04: see expectations.BATCH_TEXT_BYTES; 11.8 s before expectations.py
-stopped GX's batch fingerprints and Python-string derivations), all single-threaded. The worker is started first
+Importing GX takes ~1.2 s (see DEFERRED_IMPORTS) and its suites 3.4 s on the 100 MB benchmark
+output in a fresh process, 2.68-2.92 s when repeated in one (alone, 2026-12-05; 11.8 s before
+expectations.py stopped GX's batch fingerprints and Python-string derivations), all
+single-threaded. The worker is started first
 thing in a small build (once the records are assembled in a large one, see
 LATE_START_MIN_BYTES) and imports GX while this process works; it then reads the written Parquet
 itself and runs the suites (by the source's size also the JSON Schema check before them and the

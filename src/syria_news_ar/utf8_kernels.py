@@ -11,8 +11,8 @@ copy and several passes over it:
   between sentences and document joins, compared on the paragraphs' bytes (code point offsets
   taken as Python slices take them) instead of slicing and joining Python strings.
 - key_digests_of_utf8, text_number_digests: ids.content_digest (BLAKE2b-128) of every key as it
-  is written (the ingest table's key_hash, the split's tokens) and of a sentence's paragraph id
-  and position (its id), without a Python string or hashlib object per text.
+  is written (the split's tokens) and of a sentence's paragraph id and position (its id),
+  without a Python string or hashlib object per text.
 - key_hashes_of_utf8: a 64-bit hash of every key, for the leakage check's candidates.
 
 Compiled code is cached beside this module (numba's `cache=True`), so only a machine's first run
@@ -266,9 +266,7 @@ _B2_SIGMA = np.array([
     [13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10],
     [6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5],
     [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
-    [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
-], dtype=np.int64)
+], dtype=np.int64)[np.arange(12) % 10]  # twelve rounds: rounds 10 and 11 take the first two again
 _B2_BLOCK = 128
 _B2_PARAMS = np.uint64(0x01010010)  # digest length 16, no key, fanout 1, depth 1
 
@@ -325,6 +323,15 @@ def _b2_compress(h: np.ndarray, block: np.ndarray, m: np.ndarray, counted: int, 
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _longest(starts: np.ndarray, ends: np.ndarray) -> int:  # pragma: no cover (compiled)
+    """The most bytes of any span: the size of a per-text scratch buffer."""
+    longest = 0
+    for t in range(len(starts)):
+        longest = max(longest, ends[t] - starts[t])
+    return longest
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _blake2b_128(data: np.ndarray, lo: int, hi: int, suffix: int, h: np.ndarray, m: np.ndarray, block: np.ndarray) -> None:  # pragma: no cover (compiled)
     """h[0], h[1] := the 16-byte BLAKE2b digest of data[lo:hi] followed by the byte `suffix`
     (m, block: scratch)."""
@@ -351,11 +358,9 @@ def _blake2b_128(data: np.ndarray, lo: int, hi: int, suffix: int, h: np.ndarray,
 def key_digests_of_utf8(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: np.ndarray, growth: int, suffix: int) -> np.ndarray:  # pragma: no cover (compiled)
     """Per text t (utf8[starts[t]:ends[t]]): the BLAKE2b-128 digest of its key (keys_of_utf8's,
     at most `growth` times its bytes) followed by the byte `suffix`, as two little-endian uint64
-    (hashlib.blake2b(digest_size=16)'s digest bytes). Each key is hashed as soon as it is written, in one scratch buffer."""
-    longest = 0
-    for t in range(len(starts)):
-        longest = max(longest, ends[t] - starts[t])
-    key = np.empty(growth * longest, dtype=np.uint8)
+    (hashlib.blake2b(digest_size=16)'s digest bytes). Each key is hashed as soon as it is
+    written, in one scratch buffer."""
+    key = np.empty(growth * _longest(starts, ends), dtype=np.uint8)
     out = np.empty((len(starts), 2), dtype=np.uint64)
     h = np.empty(8, dtype=np.uint64)
     m = np.empty(16, dtype=np.uint64)
@@ -373,10 +378,7 @@ def text_number_digests(utf8: np.ndarray, offsets: np.ndarray, which: np.ndarray
     """Per i: the BLAKE2b-128 digest of text which[i] (utf8[offsets[w]:offsets[w + 1]]), the
     separator byte, numbers[i] in decimal (str(int)) and the separator again:
     ids.content_digest(text, str(number)), as key_digests_of_utf8 gives it."""
-    longest = 0
-    for w in range(len(offsets) - 1):
-        longest = max(longest, offsets[w + 1] - offsets[w])
-    message = np.empty(longest + 22, dtype=np.uint8)  # + separator, sign and 19 digits
+    message = np.empty(_longest(offsets[:-1], offsets[1:]) + 22, dtype=np.uint8)  # + separator, sign and 19 digits
     digits = np.empty(20, dtype=np.uint8)
     out = np.empty((len(which), 2), dtype=np.uint64)
     h = np.empty(8, dtype=np.uint64)
@@ -429,10 +431,7 @@ def key_hashes_of_utf8(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, t
     """Per text t (utf8[starts[t]:ends[t]]): a 64-bit hash of its key (keys_of_utf8's), for
     finding equal keys fast. Not a digest: equal hashes are only candidates, whose keys the
     caller compares."""
-    longest = 0
-    for t in range(len(starts)):
-        longest = max(longest, ends[t] - starts[t])
-    key = np.empty(growth * longest + 8, dtype=np.uint8)
+    key = np.empty(growth * _longest(starts, ends) + 8, dtype=np.uint8)
     out = np.empty(len(starts), dtype=np.uint64)
     for t in range(len(starts)):
         n = _write_key(utf8, starts[t], ends[t], table, key, 0)

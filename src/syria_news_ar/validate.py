@@ -35,7 +35,6 @@ from .expectations import MAX_EXAMPLES, Failure, SuiteResult, json_safe
 from .ingest import iter_raw_lines
 from .memory import release_memory
 from .schema_check import Violations
-from .records import bounded_slices
 from .write import read_row_group, read_row_groups, read_split
 
 NO_SOURCE = "not checked: no source given (--source)"
@@ -645,6 +644,8 @@ class ParagraphTexts:
 def _cover_bad(texts: ParagraphTexts, rec: np.ndarray, g: np.ndarray, pos: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Per paragraph (rank): a gap between its sentences (or before the first, after the last)
     reversed or not only spaces, or positions not 0, 1, ...; sentences sorted by (g, pos)."""
+    from .utf8_kernels import spans_not_blank
+
     first, last = np.ones(len(g), dtype=bool), np.ones(len(g), dtype=bool)
     first[1:] = last[:-1] = g[1:] != g[:-1]
     head = np.maximum.accumulate(np.where(first, np.arange(len(g)), 0))  # each one's group start
@@ -656,7 +657,6 @@ def _cover_bad(texts: ParagraphTexts, rec: np.ndarray, g: np.ndarray, pos: np.nd
     gap_bad = gap_a > gap_b
     wide = np.flatnonzero(gap_a < gap_b)  # only these can hold a character
     wide_rec, wide_a, wide_b = rec[owner[wide]], gap_a[wide], gap_b[wide]
-    from .utf8_kernels import spans_not_blank
     for lo in range(0, len(wide), TAKE_ROWS):  # the gaps' owners run in order: a batch reads few row groups
         part = slice(lo, lo + TAKE_ROWS)
         offsets, utf8, which = texts.texts_of(wide_rec[part])
@@ -672,12 +672,11 @@ def _text_slices(tables: Iterable[pa.Table]) -> Iterator[tuple[np.ndarray, np.nd
     bytes, which texts are null; a null's bytes are those of "")."""
     for table in tables:
         texts = _col(table, "text")
-        sizes = pc.fill_null(pc.binary_length(texts), 0).to_numpy(zero_copy_only=False)
-        for lo, hi in bounded_slices(sizes, max(table.num_rows, 1), BATCH_BYTES):
-            if hi > lo:  # an empty table is one empty slice there, and no batch here
-                part = texts.slice(lo, hi - lo).combine_chunks()
-                nulls = part.is_null().to_numpy(zero_copy_only=False)
-                yield (*utf8_buffers(pc.fill_null(part, "") if part.null_count else part), nulls)
+        nulls = texts.is_null().to_numpy(zero_copy_only=False)
+        row = 0
+        for utf8, offsets in utf8_slices(texts, max_bytes=BATCH_BYTES):
+            yield offsets, utf8, nulls[row : row + len(offsets) - 1]
+            row += len(offsets) - 1
 
 
 def _offsets_wrong(texts: ParagraphTexts, owner: np.ndarray, start: np.ndarray, end: np.ndarray, sentence_texts: Iterable[pa.Table]) -> np.ndarray:
@@ -794,9 +793,10 @@ def keys_in_two_splits(texts: Mapping[str, Mapping[str, SplitTexts]]) -> list[st
     for place, (config, split) in enumerate(columns):
         if split == largest:
             h = _key_hashes(texts[config][split])
-            found = np.flatnonzero(np.isin(h, distinct))
+            at_distinct = np.minimum(np.searchsorted(distinct, h), max(len(distinct) - 1, 0))
+            found = np.flatnonzero(distinct[at_distinct] == h) if len(distinct) else np.zeros(0, np.int64)
             kept[place] = (found, h[found])
-            np.bitwise_or.at(splits, np.searchsorted(distinct, h[found]), bit[split])
+            np.bitwise_or.at(splits, at_distinct[found], bit[split])
     candidates = distinct[(splits & (splits - 1)) != 0]  # hashes in more than one split
     seen: dict[str, tuple[int, set[str]]] = {}  # key -> (its first place and row, its splits)
     for place, (at_rows, h) in sorted(kept.items()):

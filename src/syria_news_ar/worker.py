@@ -219,7 +219,7 @@ class _SpilledArray:
     def joined_after(self, head: Any) -> Any:
         """np.concatenate([head, self.load()]), with the file read straight into the result's
         tail: loading it first held the head, the loaded tail and the result at once (the
-        MinHash bands at 1000 MB: 250 + 250 + 500 MB, deduplicate's peak)."""
+        MinHash bands at 1000 MB are ~500 MB in all, each part about half)."""
         import numpy as np
 
         with open(self.path, "rb") as fh:
