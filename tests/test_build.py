@@ -145,6 +145,31 @@ def test_two_builds_are_byte_identical(seed_build, tmp_path, params) -> None:
         assert str(tmp_path) not in f.read_text(encoding="utf-8")
 
 
+def test_the_card_parts_not_drawn_by_the_worker_are_drawn_here(seed_build, tmp_path) -> None:
+    """The build draws each card part the worker did not claim (claimed_card_parts) and, after its
+    answers, each one it claimed but could not draw (None) or that nobody drew (all_card_parts);
+    the card's data is then card_data's whoever drew which part."""
+    import shutil
+
+    from syria_news_ar.build import all_card_parts, claimed_card_parts
+    from syria_news_ar.card import CARD_PARTS, card_data, card_from_parts
+    from syria_news_ar.claims import Claims
+
+    out = tmp_path / "ds"
+    shutil.copytree(seed_build[0], out)
+    expected = card_data(out)
+    claims = Claims(tmp_path)
+    assert claims.take("texts")  # the worker's
+    here = claimed_card_parts(out, claims)
+    assert list(here) == ["files"] and claimed_card_parts(out, claims) == {}
+    drawn_by_worker = object()
+    assert all_card_parts(out, {"texts": drawn_by_worker, **here})["texts"] is drawn_by_worker
+    for worker_parts in ({"texts": None}, {}, {"texts": None, "files": None}):
+        parts = all_card_parts(out, {**worker_parts, **here})
+        assert list(parts) == list(CARD_PARTS) and card_from_parts(parts) == expected
+    assert tree_digest(out) == tree_digest(seed_build[0])  # the figure drawn again: same bytes
+
+
 def test_no_machine_paths_in_artifacts(seed_build) -> None:
     out, _ = seed_build
     for p in out.rglob("*"):

@@ -13,6 +13,7 @@ import pytest
 
 from syria_news_ar import paths
 from syria_news_ar.build import build
+from syria_news_ar.claims import Claims
 from syria_news_ar.errors import SourceNotFoundError, ValidationFailed
 from syria_news_ar.gx_worker import Answers, SuiteWorker
 from syria_news_ar.worker import WorkerError, WorkerTraceback
@@ -91,7 +92,7 @@ def test_ctrl_c_during_the_plain_checks_stops_the_worker(write_source, tmp_path:
 
 def test_an_exception_in_the_worker_is_raised_here_with_its_traceback(tmp_path: Path, params: Params) -> None:
     with SuiteWorker() as worker:
-        worker.submit_suites(tmp_path / "no-dataset", params, None, ["paragraphs"])
+        worker.submit_suites(tmp_path / "no-dataset", params, None, ["paragraphs"], Claims(tmp_path))
         with pytest.raises(FileNotFoundError) as caught:
             worker.result()
     assert isinstance(caught.value.__cause__, WorkerTraceback)
@@ -159,7 +160,7 @@ def test_an_unstarted_worker_spawns_nothing_and_submit_starts_it(tmp_path: Path,
     with SuiteWorker(start=False) as idle:
         assert idle.pid is None and worker_children() == []
     with SuiteWorker(start=False) as worker:
-        worker.submit_suites(tmp_path / "no-dataset", params, None, ["paragraphs"])
+        worker.submit_suites(tmp_path / "no-dataset", params, None, ["paragraphs"], Claims(tmp_path))
         assert worker.pid is not None
         with pytest.raises(FileNotFoundError):
             worker.result()
@@ -188,31 +189,38 @@ print(json.dumps({{"pending": pending, "cdf0": float(scipy.stats.norm.cdf(0.0)),
     assert json.loads(done.stdout) == {"pending": ["altair", "scipy.stats"], "cdf0": 0.5, "loaded": True}
 
 
-def test_a_sharing_worker_answers_the_schema_check_the_suites_and_the_card_data(seed_build, tmp_path: Path, params: Params) -> None:
+def test_a_sharing_worker_answers_the_schema_check_the_suites_and_the_card_parts_it_claims(seed_build, tmp_path: Path, params: Params) -> None:
     """What a worker that shares the checks answers: the schema check's report (validate's first rows),
-    the suites' results and card_data's, or None for the card data when the files do not have
-    what the card reads (the build then calls card_data itself, which says what is wrong)."""
+    the suites' results and the card's parts that were not claimed before it got to them, or None
+    for a part when the files do not have what it reads (the build then draws that part itself,
+    which says what is wrong)."""
     import shutil
 
     import pyarrow.parquet as pq
 
-    from syria_news_ar.card import card_data
+    from syria_news_ar.card import CARD_PARTS, card_data, card_from_parts, card_part
     from syria_news_ar.gx_worker import _run_share, _run_suites_only
     from syria_news_ar.validate import schema_report
 
     out, _ = seed_build
-    answers = _run_share(out, params, None, ("documents",))
-    assert _run_suites_only(out, params, None, ("documents",)) == Answers(answers.suites)
+    (tmp_path / "a").mkdir()
+    answers = _run_share(out, params, None, ("documents",), Claims(tmp_path / "a"))
+    assert _run_suites_only(out, params, None, ("documents",), Claims(tmp_path / "a")) == Answers(answers.suites)
     assert [r.name for r in answers.suites] == [f"documents.{s}" for s in paths.SPLITS]
     assert answers.schemas == schema_report(out, params)
     assert answers.schemas.checked == [f"schema.{c}" for c in paths.CONFIGS] and answers.schemas.ok
-    assert answers.card_stats == card_data(out)
+    assert list(answers.card_parts) == list(CARD_PARTS) and card_from_parts(answers.card_parts) == card_data(out)
+    (tmp_path / "b").mkdir()
+    assert Claims(tmp_path / "b").take("texts")  # the build got there first
+    answers = _run_share(out, params, None, ("documents",), Claims(tmp_path / "b"))
+    assert answers.card_parts == {"files": card_part(out, "files")}
     broken = tmp_path / "ds"
     shutil.copytree(out, broken)
     path = broken / paths.parquet_relpath("paragraphs", "train")
     pq.write_table(pq.read_table(path).drop_columns(["n_words"]), path)
-    answers = _run_share(broken, params, None, ("documents",))
-    assert len(answers.suites) == 3 and answers.card_stats is None
+    (tmp_path / "c").mkdir()
+    answers = _run_share(broken, params, None, ("documents",), Claims(tmp_path / "c"))
+    assert len(answers.suites) == 3 and answers.card_parts == {"texts": None, "files": card_part(broken, "files")}
     assert answers.schemas.failures.keys() == {"schema.paragraphs"}
     with pytest.raises(KeyError):
         card_data(broken)

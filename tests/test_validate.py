@@ -567,6 +567,46 @@ def test_keys_in_two_splits_equal_the_reference(texts) -> None:
         assert keys_in_two_splits(streamed) == expected
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(paths.SPLITS), st.lists(st.lists(st.sampled_from(["حلب", "حلب  ادلب", " x", None, "ی"]), max_size=4), max_size=3)),
+    st.sets(st.tuples(st.sampled_from(paths.SPLITS), st.integers(0, 2))),
+)
+def test_dirty_rows_whatever_the_passes_read_before(groups, read_before) -> None:
+    """DirtyRows gives dirty_arrow_texts' rows over all splits, whichever row groups the other
+    passes read (each as often as they like) and in any order; rows() reads only the groups none
+    of them did."""
+    from syria_news_ar.validate import DirtyRows, SplitTexts, dirty_arrow_texts
+
+    reads: list[tuple[str, int]] = []
+
+    def split_of(name: str, parts: list[list[str | None]]) -> SplitTexts:
+        tables = [pa.table({"text": pa.array(p, pa.string())}) for p in parts]
+        return SplitTexts(tuple(t.num_rows for t in tables), lambda g: (reads.append((name, g)), tables[g])[1])
+
+    dirty = DirtyRows({name: split_of(name, parts) for name, parts in groups.items()})
+    for name, g in sorted(read_before):
+        if name in groups and g < len(groups[name]):
+            dirty.splits[name].read_group(g)
+            dirty.splits[name].read_group(g)
+    before = len(reads)
+    every = [t for parts in groups.values() for part in parts for t in part]
+    assert dirty.rows().tolist() == np.flatnonzero(dirty_arrow_texts(pa.array(every, pa.string()))).tolist()
+    unread = {(n, g) for n, parts in groups.items() for g in range(len(parts))} - set(reads[:before])
+    assert sorted(reads[before:]) == sorted(unread)
+
+
+def test_keys_at_reads_only_the_row_groups_holding_the_rows() -> None:
+    from syria_news_ar.clean import normalized_key
+    from syria_news_ar.validate import SplitTexts, _keys_at
+
+    tables = [pa.table({"text": pa.array(texts, pa.string())}) for texts in (["حلب،", "ادلب"], ["x"], ["دمشق  ", "حماة!"])]
+    reads: list[int] = []
+    split = SplitTexts((2, 1, 2), lambda g: (reads.append(g), tables[g])[1])
+    assert _keys_at(split, np.array([], dtype=np.int64)) == [] and reads == []
+    assert _keys_at(split, np.array([1, 3, 4])) == [normalized_key(t) for t in ("ادلب", "دمشق  ", "حماة!")] and reads == [0, 2]
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.lists(st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=4), max_size=4), min_size=1, max_size=3),

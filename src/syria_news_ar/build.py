@@ -10,10 +10,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import paths
+from .claims import Claims, new_claims
 from .errors import ValidationFailed
 from .gx_worker import SuiteWorker
 from .memory import release_memory
@@ -21,7 +23,6 @@ from .params import Params
 from .progress import announce
 
 if TYPE_CHECKING:
-    from .card import DataStats
     from .validate import Report
 
 
@@ -39,7 +40,7 @@ def build(source: Path, out_dir: Path, params: Params, metrics_dir: Path | None 
 
 def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, metrics_dir: Path | None) -> dict[str, Any]:
     """Steps 1-6, importing their modules now that the worker is importing GX on the other core."""
-    from .card import card_data, write_card
+    from .card import card_from_parts, write_card
     from .deduplicate import deduplicate
     from .ingest import ingest
     from .plots import plot_columns, write_plots
@@ -69,17 +70,17 @@ def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, met
         plot_data = plot_columns(records, doc_split)  # a few ints per paragraph; the records go
         del records  # validate reads the files back
         clock.lap("split_write", f"{split_stats['groups']:,} leakage groups")
-        report = plain_checks_while_suites_run(worker, tmp, source, params, sizes)
-        t = time.perf_counter()
-        card_stats = card_data(tmp) if report.ok and not worker.shares_checks else None  # while GX finishes
-        clock.timings["card_data"] = round(time.perf_counter() - t, 3)
-        report, worker_card_stats = with_worker_answers(worker, report, clock.timings)
-        card_stats = worker_card_stats or card_stats
+        with new_claims() as claims:
+            report = plain_checks_while_suites_run(worker, tmp, source, params, sizes, claims)
+            t = time.perf_counter()
+            card_parts = claimed_card_parts(tmp, claims) if report.ok else {}  # while GX finishes
+            clock.timings["card_data"] = round(time.perf_counter() - t, 3)
+            report, worker_card_parts = with_worker_answers(worker, report, clock.timings)
         clock.lap("validate", f"{len(report.checked):,} checks, {len(report.failures):,} failed")
         if not report.ok:
             raise ValidationFailed(report.lines())
         metrics = {**step_metrics, "split": {**split_stats, "sizes": sizes}, "validation": report.summary()}
-        write_card(tmp, params, metrics, card_stats)
+        write_card(tmp, params, metrics, card_from_parts(all_card_parts(tmp, {**worker_card_parts, **card_parts})))
         clock.lap("card")
         replace_dir(tmp, out_dir)
     except BaseException:
@@ -110,20 +111,37 @@ class StepClock:
         return {**self.timings, "total": round(time.perf_counter() - self.start, 3)}
 
 
-def plain_checks_while_suites_run(worker: SuiteWorker, tmp: Path, source: Path, params: Params, sizes: dict[str, dict[str, int]]) -> Report:
+def plain_checks_while_suites_run(
+    worker: SuiteWorker, tmp: Path, source: Path, params: Params, sizes: dict[str, dict[str, int]], claims: Claims
+) -> Report:
     """validate(tmp, source, ...)'s plain checks, here, while the worker runs the GX suites on the
-    written Parquet (and the schema check, if it shares the checks); with_worker_answers adds
-    their rows."""
+    written Parquet (and the schema check and the card's parts it claims first, if it shares the
+    checks); with_worker_answers adds their rows."""
     from .validate import validate
 
-    worker.submit_suites(tmp, params, sizes, paths.CONFIGS)
+    worker.submit_suites(tmp, params, sizes, paths.CONFIGS, claims)
     return validate(tmp, source, params=params, expected_sizes=sizes, suites=False, schemas=not worker.shares_checks)
 
 
-def with_worker_answers(worker: SuiteWorker, report: Report, timings: dict[str, float]) -> tuple[Report, DataStats | None]:
+def claimed_card_parts(out_dir: Path, claims: Claims) -> dict[str, Any]:
+    """The card's parts (card.CARD_PARTS) that the worker has not claimed yet, drawn here."""
+    from .card import CARD_PARTS, card_part
+
+    return {part: card_part(out_dir, part) for part in CARD_PARTS if claims.take(part)}
+
+
+def all_card_parts(out_dir: Path, parts: Mapping[str, Any]) -> dict[str, Any]:
+    """Every card part: those drawn (None for one the worker failed to draw), the others drawn here,
+    where a failure says what is wrong with the files."""
+    from .card import CARD_PARTS, card_part
+
+    return {part: parts[part] if parts.get(part) is not None else card_part(out_dir, part) for part in CARD_PARTS}
+
+
+def with_worker_answers(worker: SuiteWorker, report: Report, timings: dict[str, float]) -> tuple[Report, dict[str, Any]]:
     """Wait for the worker and add its rows where validate has them (the schema check first, the
     suites last, in config order): the report is then the same as validate(tmp, source, ...)'s.
-    Also returns the card data the worker drew, if it shares the checks and could."""
+    Also returns the card's parts the worker claimed (card.CARD_PARTS; None for one it could not draw)."""
     t = time.perf_counter()
     answers = worker.answers()
     if answers.schemas is not None:
@@ -133,7 +151,7 @@ def with_worker_answers(worker: SuiteWorker, report: Report, timings: dict[str, 
     for result in answers.suites:
         report.add_suite(result)
     timings["gx_wait"] = round(time.perf_counter() - t, 3)
-    return report, answers.card_stats
+    return report, answers.card_parts
 
 
 def write_metrics(metrics_dir: Path, metrics: dict[str, Any]) -> None:

@@ -18,16 +18,16 @@ import importlib.util
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from .claims import Claims
 from .worker import Worker
 
 if TYPE_CHECKING:
-    from .card import DataStats
     from .expectations import SuiteResult
     from .params import Params
     from .validate import Report
@@ -106,35 +106,37 @@ def _run_suites(
 @dataclass
 class Answers:
     """What the worker found: the suites' results and, if it shares the checks
-    (`SuiteWorker.shares_checks`), the JSON Schema check's report and the card's data (None when
-    card_data failed: the build then runs it itself, if the checks pass, and says what is wrong
-    there)."""
+    (`SuiteWorker.shares_checks`), the JSON Schema check's report and the parts of the card's data
+    it claimed (card.CARD_PARTS; None for a part that failed: the build then draws it itself, if
+    the checks pass, and says what is wrong there)."""
 
     suites: list[SuiteResult]
     schemas: Report | None = None
-    card_stats: DataStats | None = None
+    card_parts: dict[str, Any] = field(default_factory=dict)
 
 
 def _run_suites_only(
-    out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: tuple[str, ...]
+    out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: tuple[str, ...], claims: Claims
 ) -> Answers:
     return Answers(_run_suites(out_dir, params, expected_sizes, configs))
 
 
 def _run_share(
-    out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: tuple[str, ...]
+    out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: tuple[str, ...], claims: Claims
 ) -> Answers:
     """The worker's share of validation when it shares the checks: the JSON Schema check, the
-    suites, then card_data."""
-    from .card import card_data
+    suites, then each part of the card's data that the build has not claimed first."""
+    from .card import CARD_PARTS, card_part
     from .validate import schema_report
 
     schemas = schema_report(out_dir, params)
     answers = Answers(_run_suites(out_dir, params, expected_sizes, configs), schemas)
-    try:
-        answers.card_stats = card_data(out_dir)
-    except Exception:  # noqa: BLE001 (data the checks will reject; the build's own call reports it)
-        pass
+    for part in CARD_PARTS:
+        if claims.take(part):
+            try:
+                answers.card_parts[part] = card_part(out_dir, part)
+            except Exception:  # noqa: BLE001 (data the checks will reject; the build's own call reports it)
+                answers.card_parts[part] = None
     return answers
 
 
@@ -144,9 +146,9 @@ def _run_share(
 # ingest, segment, deduplicate (each using both cores) and assembling peak. A smaller build
 # starts it first thing, as importing GX is then its longest path.
 LATE_START_MIN_BYTES = 16 << 20
-# From this size on the worker also runs the JSON Schema check before its suites and reads what
-# the card needs from the Parquet (card.card_data) after them, since the suites alone end well
-# before the plain checks. Measured alone on 2026-12-04: at 100 MB ~5 s of suites against
+# From this size on the worker also runs the JSON Schema check before its suites and then draws
+# the parts of the card's data (card.card_part) that the build has not claimed, since the suites
+# alone end well before the plain checks. Measured alone on 2026-12-04: at 100 MB ~5 s of suites against
 # 13.0-13.5 s of plain checks (the schema check 2.3-2.4 s of them) and 3 s of card_data; at
 # 10 MB 0.73 s of suites against 2.0 s of plain checks (the schema check 0.7 s) and 0.55 s of
 # card_data. 10 MB builds' validation: 1.9-2.35 s with both in the worker, 2.16-2.2 s with
@@ -174,12 +176,12 @@ class SuiteWorker(Worker):
         return cls(start=size < LATE_START_MIN_BYTES, shares_checks=size >= SHARE_CHECKS_MIN_BYTES)
 
     def submit_suites(
-        self, out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: Iterable[str]
+        self, out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: Iterable[str], claims: Claims
     ) -> None:
         """Ask for run_suites on the Parquet already written to out_dir (with the schema check
-        and card_data, if this worker shares them); `answers()` gives them."""
+        and the card's parts it can claim, if this worker shares them); `answers()` gives them."""
         run = _run_share if self.shares_checks else _run_suites_only
-        self.submit(run, Path(out_dir).resolve(), params, expected_sizes, tuple(configs))
+        self.submit(run, Path(out_dir).resolve(), params, expected_sizes, tuple(configs), claims)
 
     def answers(self) -> Answers:
         """Wait for what was submitted."""

@@ -696,35 +696,64 @@ def _offsets_wrong(texts: ParagraphTexts, owner: np.ndarray, start: np.ndarray, 
     return np.concatenate(wrong)
 
 
+class DirtyRows:
+    """dirty_arrow_texts of a config's row groups, taken as the text check's passes read them
+    (`splits`: the streamed splits, watched): the clean-text check then reads only the groups no
+    pass did, instead of every text column once more (~0.5 s at 100 MB of source)."""
+
+    def __init__(self, splits: Mapping[str, SplitTexts]) -> None:
+        self.flags: dict[tuple[str, int], np.ndarray] = {}
+        self.splits = {name: SplitTexts(split.group_rows, self._watched(name, split.read_group)) for name, split in splits.items()}
+
+    def _watched(self, name: str, read_group: Callable[[int], pa.Table]) -> Callable[[int], pa.Table]:
+        def read(g: int) -> pa.Table:
+            table = read_group(g)
+            if (name, g) not in self.flags:
+                self.flags[name, g] = dirty_arrow_texts(_col(table, "text"))
+            return table
+
+        return read
+
+    def rows(self) -> np.ndarray:
+        """Rows (over all splits, in order) whose text is not clean."""
+        parts = [np.zeros(0, dtype=bool)]
+        for name, split in self.splits.items():
+            for g in range(len(split.group_rows)):
+                if (name, g) not in self.flags:
+                    split.read_group(g)
+                parts.append(self.flags[name, g])
+        return np.flatnonzero(np.concatenate(parts))
+
+
 def check_texts(report: Report, tables: Tables, streamed: Mapping[str, Mapping[str, SplitTexts]]) -> None:
     """Clean texts, sentence offsets and cover, document texts. Texts are streamed from the files a
     row group at a time: the paragraphs' are fetched by record (ParagraphTexts) for the sentences
-    cut from them and the documents joined of them."""
-    for config in ("paragraphs", "sentences", "documents"):
-        bad = [dirty_arrow_texts(_col(table, "text")) for table in _streamed(streamed[config].values())]
-        with_ids = tables[config].values() if "id" in CHECK_COLUMNS[check_texts][config] else _streamed(streamed[config].values())
-        report.check(
-            f"clean_text.{config}",
-            _at(with_ids, "id", np.flatnonzero(np.concatenate(bad or [np.zeros(0, dtype=bool)]))),
-            "texts hold a removed/mapped character, a double space or an edge space",
-        )
-    pars = tables["paragraphs"].values()
-    index, texts = RecordIndex(pars), ParagraphTexts(streamed["paragraphs"].values())
-    n_sentences = pc.fill_null(_arrow_column(pars, "n_sentences"), -1).to_numpy().astype(np.int64)
-    sents = tables["sentences"].values()
-    bad_offsets, bad_cover = _sentence_offsets_and_cover(index, texts, n_sentences, sents, lambda: _streamed(streamed["sentences"].values()))
-    report.check("sentences.offsets", bad_offsets, "sentences whose offsets do not give their text")
-    report.check("sentences.cover", bad_cover, "paragraphs whose sentences do not cover them (or n_sentences/positions disagree)")
-    docs = tables["documents"].values()
-    listed = _arrow_column(docs, "paragraph_ids")
-    if listed.null_count:
-        raise ValueError(f"paragraph_ids has {listed.null_count} nulls")
-    report.check(
-        "documents.text",
-        _at(docs, "id", _documents_not_joined(_streamed(streamed["documents"].values()), index.records_of(pc.list_flatten(listed)),
-                                              pc.list_value_length(listed).to_numpy().astype(np.int64), texts)),
-        "document texts differ from their paragraphs joined by newlines",
-    )
+    cut from them and the documents joined of them. Whether a text is clean is taken as the other
+    checks read it (DirtyRows); those checks are reported after the clean-text ones even when
+    one of them stops the rest (`texts.could_run`)."""
+    dirty = {config: DirtyRows(streamed[config]) for config in ("paragraphs", "sentences", "documents")}
+    done: list[tuple[str, list[Any], str]] = []
+    try:
+        pars = tables["paragraphs"].values()
+        index, texts = RecordIndex(pars), ParagraphTexts(dirty["paragraphs"].splits.values())
+        n_sentences = pc.fill_null(_arrow_column(pars, "n_sentences"), -1).to_numpy().astype(np.int64)
+        sents = tables["sentences"].values()
+        bad_offsets, bad_cover = _sentence_offsets_and_cover(index, texts, n_sentences, sents, lambda: _streamed(dirty["sentences"].splits.values()))
+        done.append(("sentences.offsets", bad_offsets, "sentences whose offsets do not give their text"))
+        done.append(("sentences.cover", bad_cover, "paragraphs whose sentences do not cover them (or n_sentences/positions disagree)"))
+        docs = tables["documents"].values()
+        listed = _arrow_column(docs, "paragraph_ids")
+        if listed.null_count:
+            raise ValueError(f"paragraph_ids has {listed.null_count} nulls")
+        not_joined = _documents_not_joined(_streamed(dirty["documents"].splits.values()), index.records_of(pc.list_flatten(listed)),
+                                           pc.list_value_length(listed).to_numpy().astype(np.int64), texts)
+        done.append(("documents.text", _at(docs, "id", not_joined), "document texts differ from their paragraphs joined by newlines"))
+    finally:
+        for config, rows in dirty.items():
+            with_ids = tables[config].values() if "id" in CHECK_COLUMNS[check_texts][config] else _streamed(rows.splits.values())
+            report.check(f"clean_text.{config}", _at(with_ids, "id", rows.rows()), "texts hold a removed/mapped character, a double space or an edge space")
+        for check in done:
+            report.check(*check)
 
 
 def _documents_not_joined(docs: Iterable[pa.Table], listed_records: np.ndarray, counts: np.ndarray, texts: ParagraphTexts) -> np.ndarray:
@@ -753,15 +782,13 @@ def _key_hashes(split: SplitTexts) -> np.ndarray:
 
 
 def _keys_at(split: SplitTexts, rows: np.ndarray) -> list[str]:
-    """The normalized keys of the texts at these rows (ascending) of a split."""
+    """The normalized keys of the texts at these rows (ascending) of a split; only the row groups
+    holding one are read (none, as a rule: the rows are those whose key hash is in two splits)."""
     keys: list[str] = []
-    lo = 0
-    for table in split.read():
-        hi = lo + table.num_rows
-        mine = rows[(rows >= lo) & (rows < hi)]
-        if len(mine):
-            keys += arrow_normalized_keys(_col(table, "text").take(pa.array(mine - lo)))
-        lo = hi
+    bounds = np.cumsum((0, *split.group_rows))
+    for g in np.unique(np.searchsorted(bounds, rows, side="right") - 1).tolist():
+        mine = rows[(rows >= bounds[g]) & (rows < bounds[g + 1])]
+        keys += arrow_normalized_keys(_col(split.read_group(g), "text").take(pa.array(mine - bounds[g])))
     return keys
 
 
