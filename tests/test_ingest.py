@@ -14,7 +14,10 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from syria_news_ar import ingest as ingest_mod
 from syria_news_ar import params
@@ -462,6 +465,28 @@ def ingest_one_process(path: Path, params) -> ingest_mod.IngestResult:
         return ingest(path, params)
     finally:
         ingest_mod.PARALLEL_MIN_BYTES = old
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40).map(lambda b: bytes(b"ab\r\n"[x % 4] for x in b)), st.integers(1, 9), st.data())
+def test_line_span_arrays_are_the_regex_lines(data: bytes, chunk: int, draw) -> None:
+    """line_span_arrays gives the lines _EOL.finditer gives (CRLF, CR, LF), from any line start to
+    the end, whatever the chunk size (a chunk never ends between a CR and what follows it)."""
+    lo = draw.draw(st.sampled_from([0, *(m.end() for m in ingest_mod._EOL.finditer(data))]))
+    expected, pos = [], lo
+    for m in ingest_mod._EOL.finditer(data, lo):
+        expected.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(data):
+        expected.append((pos, len(data)))
+    old = ingest_mod.SPAN_CHUNK_BYTES
+    ingest_mod.SPAN_CHUNK_BYTES = chunk
+    try:
+        chunks = list(ingest_mod.line_span_arrays(data, lo, len(data)))
+    finally:
+        ingest_mod.SPAN_CHUNK_BYTES = old
+    assert [(a, b) for starts, ends in chunks for a, b in zip(starts.tolist(), ends.tolist())] == expected
+    assert all(starts.dtype == ends.dtype == np.int64 for starts, ends in chunks)
 
 
 def test_line_boundary_from_every_byte_is_a_sequential_line_end():

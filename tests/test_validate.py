@@ -567,6 +567,33 @@ def test_keys_in_two_splits_equal_the_reference(texts) -> None:
         assert keys_in_two_splits(streamed) == expected
 
 
+def test_the_ledger_is_checked_against_the_source_chunk_by_chunk(built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the source read a few lines at a time (ingest.SPAN_CHUNK_BYTES), a wrong hash or span
+    in any chunk is found at its line, and a source line beyond the ledger is counted."""
+    import syria_news_ar.ingest as ingest_mod
+    from syria_news_ar.validate import CHECK_COLUMNS, Report, check_ledger, load_tables
+
+    ds = tmp_path / "ds"
+    shutil.copytree(built[0], ds)
+    rows = read(ds, "lines", "full")
+    rows[150]["raw_sha256"] = "0" * 64
+    rows[260]["byte_end"] += 1
+    write(ds, "lines", "full", rows)
+    monkeypatch.setattr(ingest_mod, "SPAN_CHUNK_BYTES", 1000)
+    tables = load_tables(ds, CHECK_COLUMNS[check_ledger])
+    report = Report()
+    check_ledger(report, tables, SEED)
+    assert report.failures.keys() == {"ledger.raw_sha256", "ledger.byte_spans"}
+    examples = {f.check: f.examples for f in report.entries["ledger.raw_sha256"].failures + report.entries["ledger.byte_spans"].failures}
+    assert examples == {"ledger.raw_sha256": [151, 261], "ledger.byte_spans": [262]}  # line 261 now overlaps the next
+    longer = tmp_path / "longer.txt"
+    data = SEED.read_bytes()
+    longer.write_bytes(data + (b"" if data.endswith(b"\n") else b"\n") + "سطر زائد\n".encode())
+    report = Report()
+    check_ledger(report, load_tables(built[0], CHECK_COLUMNS[check_ledger]), longer)
+    assert report.failures.keys() == {"ledger.covers_source"}
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.dictionaries(st.sampled_from(paths.SPLITS), st.lists(st.lists(st.sampled_from(["حلب", "حلب  ادلب", " x", None, "ی"]), max_size=4), max_size=3)),

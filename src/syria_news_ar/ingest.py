@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.ipc
@@ -134,23 +135,75 @@ def _source_bounds(path: Path) -> tuple[int, int]:
     return start, size
 
 
-def _line_spans(mm: bytes | mmap.mmap, lo: int, hi: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of every line in [lo, hi); lo is a line start and hi a file end or a line
-    boundary (never between the CR and LF of a CRLF, which would add an empty line)."""
+SPAN_CHUNK_BYTES = 32 << 20  # bytes whose line ends line_span_arrays finds at once
+
+
+def _chunk_end(buf: np.ndarray, lo: int, hi: int) -> int:
+    """Where a chunk from lo (a line start) ends: just after the last end-of-line of about
+    SPAN_CHUNK_BYTES that can be told apart without the bytes after it (an LF, or a CR with a
+    byte after it in the chunk), or hi. A window without one grows until it has one."""
+    size = SPAN_CHUNK_BYTES
+    while lo + size < hi:
+        window = buf[lo : lo + size]
+        lf = np.flatnonzero(window == 10)
+        if len(lf):
+            return lo + int(lf[-1]) + 1
+        cr = np.flatnonzero(window[:-1] == 13)  # no LF in the window: a CR before its last byte ends a line
+        if len(cr):
+            return lo + int(cr[-1]) + 1
+        size *= 2
+    return hi
+
+
+def line_span_arrays(data: bytes | mmap.mmap, lo: int, hi: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(starts, ends) of every line in [lo, hi), as int64 arrays a chunk at a time: the lines
+    _EOL.finditer gives (CRLF, CR or LF; CRLF first), found with numpy instead of a match object
+    per line. lo is a line start and hi a file end or a line boundary (never between the CR and
+    LF of a CRLF, which would add an empty line)."""
+    buf = np.frombuffer(data, dtype=np.uint8)
     pos = lo
-    for m in _EOL.finditer(mm, lo, hi):
-        yield pos, m.start()
-        pos = m.end()
-    if pos < hi:
-        yield pos, hi
+    while pos < hi:
+        end = _chunk_end(buf, pos, hi)
+        chunk = buf[pos:end]
+        cr = np.flatnonzero(chunk == 13)
+        lf = np.flatnonzero(chunk == 10)
+        crlf = cr[cr + 1 < len(chunk)]
+        crlf = crlf[chunk[crlf + 1] == 10]  # a CR with an LF after it: one end of line of two bytes
+        lone_lf = np.setdiff1d(lf, crlf + 1, assume_unique=True)
+        eol_start = np.sort(np.concatenate([cr, lone_lf])) + pos
+        eol_end = eol_start + 1
+        eol_end[np.isin(eol_start, crlf + pos, assume_unique=True)] += 1
+        starts = np.concatenate([[pos], eol_end]).astype(np.int64)
+        ends = np.concatenate([eol_start, [end]]).astype(np.int64)
+        if starts[-1] == end:  # the chunk ends with an end of line: no line after it
+            starts, ends = starts[:-1], ends[:-1]
+        yield starts, ends
+        pos = end
+
+
+def _line_spans(data: bytes | mmap.mmap, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of every line in [lo, hi) (line_span_arrays, one at a time)."""
+    for starts, ends in line_span_arrays(data, lo, hi):
+        yield from zip(starts.tolist(), ends.tolist())
+
+
+def iter_raw_line_batches(path: Path) -> Iterator[tuple[np.ndarray, np.ndarray, list[bytes]]]:
+    """Every line's span and bytes, a chunk of lines at a time: (starts, ends, bytes of each). A
+    leading BOM is not part of line 1."""
+    start, size = _source_bounds(path)
+    # closing: the spans' numpy view of the map must go before the map closes, also when this is abandoned
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm, closing(line_span_arrays(mm, start, size)) as spans:
+        for starts, ends in spans:
+            yield starts, ends, [mm[lo:hi] for lo, hi in zip(starts.tolist(), ends.tolist())]
 
 
 def iter_raw_lines(path: Path) -> Iterator[RawLine]:
     """Yield every line's bytes and span; a leading BOM is not part of line 1."""
-    start, size = _source_bounds(path)
-    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        for number, (lo, hi) in enumerate(_line_spans(mm, start, size), 1):
-            yield RawLine(number, lo, hi, mm[lo:hi])
+    number = 0
+    for starts, ends, lines in iter_raw_line_batches(path):
+        for lo, hi, data in zip(starts.tolist(), ends.tolist(), lines):
+            number += 1
+            yield RawLine(number, lo, hi, data)
 
 
 def _line_boundary_from(buf: bytes | mmap.mmap, pos: int, hi: int) -> int | None:

@@ -32,7 +32,7 @@ from .arrow_text import utf8_buffers, utf8_slices
 from .clean import FORBIDDEN_IN_CLEAN, arrow_key_hashes, arrow_normalized_keys
 from .errors import BadInputError
 from .expectations import MAX_EXAMPLES, Failure, SuiteResult, json_safe
-from .ingest import iter_raw_lines
+from .ingest import iter_raw_line_batches
 from .memory import release_memory
 from .schema_check import Violations
 from .write import read_row_group, read_row_groups, read_split
@@ -560,18 +560,18 @@ def check_ledger(report: Report, tables: Tables, source: Path | None) -> None:
     if source is None:
         report.skipped.update({"ledger.covers_source": NO_SOURCE, "ledger.raw_sha256": NO_SOURCE})
         return
-    raw_lines = iter_raw_lines(source)
-    # the source is streamed beside the ledger: neither the raw bytes nor a row per line are held
+    # the source is streamed beside the ledger, a chunk of lines at a time: neither the raw bytes
+    # nor a row per line are held
     n_raw, wrong = 0, []
     hashes = _col(lines, "raw_sha256")
-    for lo in range(0, len(numbers), ROW_SLICE):
-        ledger = zip(numbers[lo : lo + ROW_SLICE], start[lo : lo + ROW_SLICE].tolist(), end[lo : lo + ROW_SLICE].tolist(),
-                     hashes.slice(lo, ROW_SLICE).to_pylist())
-        for (n, a, b, digest), r in zip(ledger, raw_lines):
-            n_raw += 1
-            if (a, b, digest) != (r.start, r.end, hashlib.sha256(r.data).hexdigest()):
-                wrong.append(n)
-    n_raw += sum(1 for _ in raw_lines)  # source lines beyond the ledger
+    for starts, ends, raw in iter_raw_line_batches(source):
+        lo, hi = n_raw, min(n_raw + len(starts), len(numbers))  # the ledger's rows for these lines
+        if hi > lo:
+            digests = (hashlib.sha256(data).hexdigest() for data in raw[: hi - lo])
+            bad = (start[lo:hi] != starts[: hi - lo]) | (end[lo:hi] != ends[: hi - lo])
+            bad |= np.fromiter((a != b for a, b in zip(hashes.slice(lo, hi - lo).to_pylist(), digests)), dtype=bool, count=hi - lo)
+            wrong += [numbers[lo + i] for i in np.flatnonzero(bad).tolist()]
+        n_raw += len(starts)
     report.check("ledger.covers_source", [f"source has {n_raw} lines, ledger {len(numbers)}"] if n_raw != len(numbers) else [], "line counts differ")
     report.check("ledger.raw_sha256", wrong, "rows whose byte span does not hash to raw_sha256")
 
