@@ -198,7 +198,7 @@ def test_a_sharing_worker_answers_the_schema_check_the_suites_and_the_card_parts
 
     import pyarrow.parquet as pq
 
-    from syria_news_ar.card import CARD_PARTS, card_data, card_from_parts, card_part
+    from syria_news_ar.card import card_data, card_part, card_parts, stats_from_parts
     from syria_news_ar.gx_worker import _run_share, _run_suites_only
     from syria_news_ar.validate import schema_report
 
@@ -209,18 +209,21 @@ def test_a_sharing_worker_answers_the_schema_check_the_suites_and_the_card_parts
     assert [r.name for r in answers.suites] == [f"documents.{s}" for s in paths.SPLITS]
     assert answers.schemas == schema_report(out, params)
     assert answers.schemas.checked == [f"schema.{c}" for c in paths.CONFIGS] and answers.schemas.ok
-    assert list(answers.card_parts) == list(CARD_PARTS) and card_from_parts(answers.card_parts) == card_data(out)
+    names = card_parts(out)
+    assert names == ("paragraphs.train.0", "paragraphs.validation.0", "paragraphs.test.0", "files", "dates")
+    assert tuple(answers.card_parts) == names and stats_from_parts(answers.card_parts) == card_data(out)
     (tmp_path / "b").mkdir()
-    assert Claims(tmp_path / "b").take("texts")  # the build got there first
+    assert Claims(tmp_path / "b").take("paragraphs.train.0")  # the build got there first
     answers = _run_share(out, params, None, ("documents",), Claims(tmp_path / "b"))
-    assert answers.card_parts == {"files": card_part(out, "files")}
+    assert answers.card_parts == {name: card_part(out, name) for name in names[1:]}
     broken = tmp_path / "ds"
     shutil.copytree(out, broken)
     path = broken / paths.parquet_relpath("paragraphs", "train")
     pq.write_table(pq.read_table(path).drop_columns(["n_words"]), path)
     (tmp_path / "c").mkdir()
     answers = _run_share(broken, params, None, ("documents",), Claims(tmp_path / "c"))
-    assert len(answers.suites) == 3 and answers.card_parts == {"texts": None, "files": card_part(broken, "files")}
+    assert len(answers.suites) == 3
+    assert answers.card_parts == {"paragraphs.train.0": None, **{name: card_part(broken, name) for name in names[1:]}}
     assert answers.schemas.failures.keys() == {"schema.paragraphs"}
     with pytest.raises(KeyError):
         card_data(broken)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import paths
 from .claims import Claims, new_claims
 from .errors import ValidationFailed
-from .gx_worker import SuiteWorker
+from .gx_worker import SuiteWorker, draw_claimed
 from .memory import release_memory
 from .params import Params
 from .progress import announce
@@ -40,7 +40,7 @@ def build(source: Path, out_dir: Path, params: Params, metrics_dir: Path | None 
 
 def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, metrics_dir: Path | None) -> dict[str, Any]:
     """Steps 1-6, importing their modules now that the worker is importing GX on the other core."""
-    from .card import card_from_parts, write_card
+    from .card import card_data_from_parts, write_card
     from .deduplicate import deduplicate
     from .ingest import ingest
     from .plots import plot_columns, write_plots
@@ -80,7 +80,7 @@ def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, met
         if not report.ok:
             raise ValidationFailed(report.lines())
         metrics = {**step_metrics, "split": {**split_stats, "sizes": sizes}, "validation": report.summary()}
-        write_card(tmp, params, metrics, card_from_parts(all_card_parts(tmp, {**worker_card_parts, **card_parts})))
+        write_card(tmp, params, metrics, card_data_from_parts(tmp, all_card_parts(tmp, {**worker_card_parts, **card_parts})))
         clock.lap("card")
         replace_dir(tmp, out_dir)
     except BaseException:
@@ -124,24 +124,25 @@ def plain_checks_while_suites_run(
 
 
 def claimed_card_parts(out_dir: Path, claims: Claims) -> dict[str, Any]:
-    """The card's parts (card.CARD_PARTS) that the worker has not claimed yet, drawn here."""
-    from .card import CARD_PARTS, card_part
+    """The card's parts (card.card_parts) that the worker has not claimed yet, drawn here (None for
+    one that fails: all_card_parts draws it again once the report is known to pass)."""
+    from .card import card_part, card_parts
 
-    return {part: card_part(out_dir, part) for part in CARD_PARTS if claims.take(part)}
+    return draw_claimed(out_dir, claims, card_parts, card_part)
 
 
 def all_card_parts(out_dir: Path, parts: Mapping[str, Any]) -> dict[str, Any]:
-    """Every card part: those drawn (None for one the worker failed to draw), the others drawn here,
-    where a failure says what is wrong with the files."""
-    from .card import CARD_PARTS, card_part
+    """Every card part, in card_parts order: those drawn (None for one that failed), the others
+    drawn here, where a failure says what is wrong with the files."""
+    from .card import card_part, card_parts
 
-    return {part: parts[part] if parts.get(part) is not None else card_part(out_dir, part) for part in CARD_PARTS}
+    return {part: parts[part] if parts.get(part) is not None else card_part(out_dir, part) for part in card_parts(out_dir)}
 
 
 def with_worker_answers(worker: SuiteWorker, report: Report, timings: dict[str, float]) -> tuple[Report, dict[str, Any]]:
     """Wait for the worker and add its rows where validate has them (the schema check first, the
     suites last, in config order): the report is then the same as validate(tmp, source, ...)'s.
-    Also returns the card's parts the worker claimed (card.CARD_PARTS; None for one it could not draw)."""
+    Also returns the card's parts the worker claimed (card.card_parts; None for one it could not draw)."""
     t = time.perf_counter()
     answers = worker.answers()
     if answers.schemas is not None:

@@ -16,7 +16,7 @@ import gc
 import importlib.abc
 import importlib.util
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.machinery import ModuleSpec
@@ -107,7 +107,7 @@ def _run_suites(
 class Answers:
     """What the worker found: the suites' results and, if it shares the checks
     (`SuiteWorker.shares_checks`), the JSON Schema check's report and the parts of the card's data
-    it claimed (card.CARD_PARTS; None for a part that failed: the build then draws it itself, if
+    it claimed (card.card_parts; None for a part that failed: the build then draws it itself, if
     the checks pass, and says what is wrong there)."""
 
     suites: list[SuiteResult]
@@ -126,18 +126,31 @@ def _run_share(
 ) -> Answers:
     """The worker's share of validation when it shares the checks: the JSON Schema check, the
     suites, then each part of the card's data that the build has not claimed first."""
-    from .card import CARD_PARTS, card_part
+    from .card import card_part, card_parts
     from .validate import schema_report
 
     schemas = schema_report(out_dir, params)
     answers = Answers(_run_suites(out_dir, params, expected_sizes, configs), schemas)
-    for part in CARD_PARTS:
-        if claims.take(part):
-            try:
-                answers.card_parts[part] = card_part(out_dir, part)
-            except Exception:  # noqa: BLE001 (data the checks will reject; the build's own call reports it)
-                answers.card_parts[part] = None
+    answers.card_parts = draw_claimed(out_dir, claims, card_parts, card_part)
     return answers
+
+
+def draw_claimed(out_dir: Path, claims: Claims, names: Callable[[Path], Sequence[str]], draw: Callable[[Path, str], Any]) -> dict[str, Any]:
+    """draw(out_dir, name) for each of names(out_dir) not claimed yet, claiming it first; None for
+    one that fails (data the checks will reject: the build draws it again where the error says
+    what is wrong), and nothing when the names cannot be had."""
+    try:
+        wanted = names(out_dir)
+    except Exception:  # noqa: BLE001 (as above)
+        return {}
+    drawn: dict[str, Any] = {}
+    for name in wanted:
+        if claims.take(name):
+            try:
+                drawn[name] = draw(out_dir, name)
+            except Exception:  # noqa: BLE001 (as above)
+                drawn[name] = None
+    return drawn
 
 
 # A source at least this large starts the worker only once the records are assembled
