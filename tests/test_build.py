@@ -152,7 +152,7 @@ def test_the_card_parts_not_drawn_by_the_worker_are_drawn_here(seed_build, tmp_p
     import shutil
 
     from syria_news_ar.build import all_card_parts, claimed_card_parts
-    from syria_news_ar.card import card_data, card_data_from_parts, card_parts
+    from syria_news_ar.card import card_data, card_parts, stats_from_parts
     from syria_news_ar.claims import Claims
 
     out = tmp_path / "ds"
@@ -167,7 +167,7 @@ def test_the_card_parts_not_drawn_by_the_worker_are_drawn_here(seed_build, tmp_p
     assert all_card_parts(out, {names[0]: drawn_by_worker, **here})[names[0]] is drawn_by_worker
     for worker_parts in ({names[0]: None}, {}, {names[0]: None, "dates": None, "files": None}):
         parts = all_card_parts(out, {**worker_parts, **here})
-        assert tuple(parts) == names and card_data_from_parts(out, parts) == expected
+        assert tuple(parts) == names and stats_from_parts(parts) == expected
     assert tree_digest(out) == tree_digest(seed_build[0])  # the figure drawn again: same bytes
 
 
@@ -183,7 +183,7 @@ def test_the_card_data_is_the_same_from_parts_of_any_row_groups(seed_build, tmp_
     shutil.copytree(seed_build[0], out)
     path = out / paths.parquet_relpath("paragraphs", "train")
     pq.write_table(pq.read_table(path), path, row_group_size=7)
-    assert len(card_parts(out)) == -(-pq.ParquetFile(path).metadata.num_rows // 7) + 4
+    assert len(card_parts(out)) == -(-pq.ParquetFile(path).metadata.num_rows // 7) + 5
     assert replace(card_data(out), splits={}) == replace(card_data(seed_build[0]), splits={})  # the files differ, not what they hold
 
 

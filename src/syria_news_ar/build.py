@@ -40,7 +40,7 @@ def build(source: Path, out_dir: Path, params: Params, metrics_dir: Path | None 
 
 def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, metrics_dir: Path | None) -> dict[str, Any]:
     """Steps 1-6, importing their modules now that the worker is importing GX on the other core."""
-    from .card import card_data_from_parts, write_card
+    from .card import stats_from_parts, write_card
     from .deduplicate import deduplicate
     from .ingest import ingest
     from .plots import plot_columns, write_plots
@@ -80,7 +80,7 @@ def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, met
         if not report.ok:
             raise ValidationFailed(report.lines())
         metrics = {**step_metrics, "split": {**split_stats, "sizes": sizes}, "validation": report.summary()}
-        write_card(tmp, params, metrics, card_data_from_parts(tmp, all_card_parts(tmp, {**worker_card_parts, **card_parts})))
+        write_card(tmp, params, metrics, stats_from_parts(all_card_parts(tmp, {**worker_card_parts, **card_parts})))
         clock.lap("card")
         replace_dir(tmp, out_dir)
     except BaseException:

@@ -174,7 +174,8 @@ def _document_dates(out_dir: Path) -> tuple[int, list[str]]:
 
 
 def read_stats(out_dir: Path) -> DataStats:
-    return stats_from_parts({part: card_part(out_dir, part) for part in card_parts(out_dir)})
+    """card_data without drawing the figure."""
+    return stats_from_parts({part: card_part(out_dir, part) for part in card_parts(out_dir) if part != FIGURE_PART})
 
 
 # --------------------------------------------------------------------------------------------
@@ -808,16 +809,17 @@ def body(params: Params, metrics: dict[str, dict], stats: DataStats) -> str:  # 
 
 # The card's data is drawn in parts that either process of the build may draw (claims.py): one
 # per row group of the paragraphs (lengths, kinds and framing counts: at 100 MB ~0.5 s each, 1.2 s
-# of framing counts in all), then the files' records, bytes, sha256 and examples, then the
-# documents' dates; longest first, so the two processes end close together.
-FILES_PART, DATES_PART = "files", "dates"
+# of framing counts in all), then the figure (~0.5 s: matplotlib's import and drawing; off the
+# path the build waits on), the files' records, bytes, sha256 and examples, and the documents'
+# dates; longest first, so the two processes end close together.
+FILES_PART, FIGURE_PART, DATES_PART = "files", "figure", "dates"
 
 
 def card_parts(out_dir: Path) -> tuple[str, ...]:
     """The parts' names, in the order to draw them (the same in any process: from the files)."""
     groups = [f"paragraphs.{split}.{g}" for split in paths.SPLITS
               for g in range(pq.ParquetFile(out_dir / paths.parquet_relpath("paragraphs", split)).num_row_groups)]
-    return (*groups, FILES_PART, DATES_PART)
+    return (*groups, FIGURE_PART, FILES_PART, DATES_PART)
 
 
 def card_part(out_dir: Path, part: str) -> Any:
@@ -826,6 +828,11 @@ def card_part(out_dir: Path, part: str) -> Any:
         return file_stats(out_dir)
     if part == DATES_PART:
         return _document_dates(out_dir)
+    if part == FIGURE_PART:
+        words = {split: pq.read_table(out_dir / paths.parquet_relpath("paragraphs", split), columns=["n_words"]).column("n_words").to_pylist()
+                 for split in paths.SPLITS}
+        write_figure(out_dir / FIGURE, words)
+        return FIGURE
     _, split, group = part.split(".")
     return _paragraph_group_stats(out_dir / paths.parquet_relpath("paragraphs", split), int(group))
 
@@ -847,17 +854,10 @@ def stats_from_parts(parts: Mapping[str, Any]) -> DataStats:
     return stats
 
 
-def card_data_from_parts(out_dir: Path, parts: Mapping[str, Any]) -> DataStats:
-    """stats_from_parts, with the PNG figure drawn from them."""
-    stats = stats_from_parts(parts)
-    write_figure(out_dir / FIGURE, stats.paragraph_words)
-    return stats
-
-
 def card_data(out_dir: Path) -> DataStats:
     """What the card reads from the written Parquet, with the PNG figure drawn from it: all of
     the card that does not need the metrics, so the build does it while the GX suites finish."""
-    return card_data_from_parts(out_dir, {part: card_part(out_dir, part) for part in card_parts(out_dir)})
+    return stats_from_parts({part: card_part(out_dir, part) for part in card_parts(out_dir)})
 
 
 def write_card(out_dir: Path, params: Params, metrics: dict[str, dict], stats: DataStats | None = None) -> None:
