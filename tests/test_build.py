@@ -145,48 +145,6 @@ def test_two_builds_are_byte_identical(seed_build, tmp_path, params) -> None:
         assert str(tmp_path) not in f.read_text(encoding="utf-8")
 
 
-def test_the_card_parts_not_drawn_by_the_worker_are_drawn_here(seed_build, tmp_path) -> None:
-    """The build draws each card part the worker did not claim (claimed_card_parts) and, after its
-    answers, each one it claimed but could not draw (None) or that nobody drew (all_card_parts);
-    the card's data is then card_data's whoever drew which part."""
-    import shutil
-
-    from syria_news_ar.build import all_card_parts, claimed_card_parts
-    from syria_news_ar.card import card_data, card_parts, stats_from_parts
-    from syria_news_ar.claims import Claims
-
-    out = tmp_path / "ds"
-    shutil.copytree(seed_build[0], out)
-    expected = card_data(out)
-    names = card_parts(out)
-    claims = Claims(tmp_path)
-    assert claims.take(names[0]) and claims.take("dates")  # the worker's
-    here = claimed_card_parts(out, claims)
-    assert tuple(here) == tuple(n for n in names[1:] if n != "dates") and claimed_card_parts(out, claims) == {}
-    drawn_by_worker = object()
-    assert all_card_parts(out, {names[0]: drawn_by_worker, **here})[names[0]] is drawn_by_worker
-    for worker_parts in ({names[0]: None}, {}, {names[0]: None, "dates": None, "files": None}):
-        parts = all_card_parts(out, {**worker_parts, **here})
-        assert tuple(parts) == names and stats_from_parts(parts) == expected
-    assert tree_digest(out) == tree_digest(seed_build[0])  # the figure drawn again: same bytes
-
-
-def test_the_card_data_is_the_same_from_parts_of_any_row_groups(seed_build, tmp_path) -> None:
-    """Paragraph files cut into row groups of a few rows: one part per row group, merged into the
-    same card data (kinds first seen first, lengths in file order) as from files of one group."""
-    import shutil
-    from dataclasses import replace
-
-    from syria_news_ar.card import card_data, card_parts
-
-    out = tmp_path / "ds"
-    shutil.copytree(seed_build[0], out)
-    path = out / paths.parquet_relpath("paragraphs", "train")
-    pq.write_table(pq.read_table(path), path, row_group_size=7)
-    assert len(card_parts(out)) == -(-pq.ParquetFile(path).metadata.num_rows // 7) + 5
-    assert replace(card_data(out), splits={}) == replace(card_data(seed_build[0]), splits={})  # the files differ, not what they hold
-
-
 def test_no_machine_paths_in_artifacts(seed_build) -> None:
     out, _ = seed_build
     for p in out.rglob("*"):

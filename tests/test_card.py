@@ -315,3 +315,49 @@ def test_framing_counts_equal_python_re() -> None:
     expected = [sum(1 for t in texts if re.search(rx, t)) for _, _, rx in FRAMING_MARKERS]
     assert framing_counts(pa.array(texts)) == expected
     assert expected[0] == 3 and expected[-1] == 3  # the lookahead and the Unicode spaces matter
+
+
+def test_the_parts_not_drawn_by_the_worker_are_drawn_here(seed_build, tmp_path: Path) -> None:
+    """The build draws each card part no process has claimed (claimed_parts) and, after the worker's
+    answers, each one the worker claimed but could not draw (None) or that nobody drew
+    (all_parts); the card's data is then card_data's whoever drew which part."""
+    from dataclasses import replace
+
+    from syria_news_ar.claims import Claims
+
+    out = tmp_path / "ds"
+    shutil.copytree(seed_build[0], out)
+    expected = card.card_data(out)
+    names = card.card_parts(out)
+    claims = Claims(tmp_path)
+    assert claims.take(names[0]) and claims.take("dates")  # the worker's
+    here = card.claimed_parts(out, claims)
+    assert tuple(here) == tuple(n for n in names[1:] if n != "dates") and card.claimed_parts(out, claims) == {}
+    drawn_by_worker = object()
+    assert card.all_parts(out, {names[0]: drawn_by_worker, **here})[names[0]] is drawn_by_worker
+    for worker_parts in ({names[0]: None}, {}, {names[0]: None, "dates": None, "files": None}):
+        parts = card.all_parts(out, {**worker_parts, **here})
+        assert tuple(parts) == names and card.stats_from_parts(parts) == expected
+    assert (out / card.FIGURE).read_bytes() == (seed_build[0] / card.FIGURE).read_bytes()  # drawn again: same bytes
+    broken = tmp_path / "broken"
+    shutil.copytree(seed_build[0], broken)
+    path = broken / paths.parquet_relpath("paragraphs", "train")
+    pq.write_table(pq.read_table(path).drop_columns(["n_words"]), path)
+    (tmp_path / "c").mkdir()
+    drawn = card.claimed_parts(broken, Claims(tmp_path / "c"))
+    assert drawn["paragraphs.train.0"] is None and drawn["figure"] is None and drawn["files"] is not None
+    with pytest.raises(KeyError):
+        card.all_parts(broken, drawn)
+
+
+def test_the_card_data_is_the_same_from_parts_of_any_row_groups(seed_build, tmp_path: Path) -> None:
+    """Paragraph files cut into row groups of a few rows: one part per row group, merged into the
+    same card data (kinds first seen first, lengths in file order) as from files of one group."""
+    from dataclasses import replace
+
+    out = tmp_path / "ds"
+    shutil.copytree(seed_build[0], out)
+    path = out / paths.parquet_relpath("paragraphs", "train")
+    pq.write_table(pq.read_table(path), path, row_group_size=7)
+    assert len(card.card_parts(out)) == -(-pq.ParquetFile(path).metadata.num_rows // 7) + 5
+    assert replace(card.card_data(out), splits={}) == replace(card.card_data(seed_build[0]), splits={})  # the files differ, not what they hold

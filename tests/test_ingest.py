@@ -30,7 +30,7 @@ from syria_news_ar.errors import (
     SourceNotFoundError,
     Utf16Error,
 )
-from syria_news_ar.ingest import INGEST_SCHEMA, iter_raw_lines, ingest
+from syria_news_ar.ingest import INGEST_SCHEMA, ingest, iter_raw_line_batches
 from syria_news_ar.letters import ARABIC_LETTER_CLASS, ARABIC_LETTER_RANGES, TATWEEL, char_class
 
 BOM = b"\xef\xbb\xbf"
@@ -49,11 +49,13 @@ def write(tmp_path: Path, data: bytes, name: str = "source.txt") -> Path:
 
 
 def raw_tuples(path: Path) -> list[tuple[int, int, int, bytes]]:
-    return [(line.number, line.start, line.end, line.data) for line in iter_raw_lines(path)]
+    """(number, start, end, bytes) of every source line, from iter_raw_line_batches."""
+    rows = [(a, b, data) for starts, ends, lines in iter_raw_line_batches(path) for a, b, data in zip(starts.tolist(), ends.tolist(), lines)]
+    return [(n, *row) for n, row in enumerate(rows, 1)]
 
 
 # --------------------------------------------------------------------------------------------
-# iter_raw_lines
+# iter_raw_line_batches
 # --------------------------------------------------------------------------------------------
 
 RAW_CASES = {
@@ -90,7 +92,7 @@ RAW_CASES = {
 
 
 @pytest.mark.parametrize("data,expected", list(RAW_CASES.values()), ids=list(RAW_CASES))
-def test_iter_raw_lines_exact_spans(tmp_path, data, expected):
+def test_raw_lines_exact_spans(tmp_path, data, expected):
     path = write(tmp_path, data)
     got = raw_tuples(path)
     assert got == expected
@@ -104,7 +106,7 @@ def test_iter_raw_lines_exact_spans(tmp_path, data, expected):
     ["\u2028", "\u2029", "\u0085", "\x0c", "\x0b", "\x1c", "\x1d", "\x1e"],
     ids=["U+2028", "U+2029", "U+0085", "form_feed", "vertical_tab", "U+001C", "U+001D", "U+001E"],
 )
-def test_iter_raw_lines_does_not_split_on_unicode_separators(tmp_path, separator):
+def test_raw_lines_does_not_split_on_unicode_separators(tmp_path, separator):
     first = f"حلب{separator}دمشق".encode()
     data = first + b"\n" + "إدلب".encode()
     path = write(tmp_path, data)
@@ -116,7 +118,7 @@ def test_iter_raw_lines_does_not_split_on_unicode_separators(tmp_path, separator
     assert len(first.decode().splitlines()) == 2
 
 
-def test_iter_raw_lines_all_separators_in_one_line(tmp_path):
+def test_raw_lines_all_separators_in_one_line(tmp_path):
     line = "أ\u2028ب\u0085ج\x0cد".encode()
     assert len(line) == 14  # أ(2) U+2028(3) ب(2) U+0085(2) ج(2) FF(1) د(2)
     path = write(tmp_path, line + b"\n")
@@ -537,9 +539,9 @@ def test_two_processes_and_batch_size_one_give_the_same_table(tmp_path, ingest_p
         assert {result.table[c].num_chunks for c in result.table.column_names} == {1}, name
     assert multiprocessing.active_children() == []
     # every span slices the file back to its line
-    for row, line in zip(one.table.to_pylist(), iter_raw_lines(path), strict=True):
-        assert (row["line_number"], row["byte_start"], row["byte_end"]) == (line.number, line.start, line.end)
-        assert row["raw_sha256"] == hashlib.sha256(line.data).hexdigest()
+    for row, (number, start, end, line) in zip(one.table.to_pylist(), raw_tuples(path), strict=True):
+        assert (row["line_number"], row["byte_start"], row["byte_end"]) == (number, start, end)
+        assert row["raw_sha256"] == hashlib.sha256(line).hexdigest()
 
 
 def bad_byte_source(bad_lines: set[int], n_lines: int = 200) -> tuple[bytes, dict[int, int]]:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import paths
 from .claims import Claims, new_claims
 from .errors import ValidationFailed
-from .gx_worker import SuiteWorker, draw_claimed
+from .gx_worker import SuiteWorker
 from .memory import release_memory
 from .params import Params
 from .progress import announce
@@ -40,7 +39,7 @@ def build(source: Path, out_dir: Path, params: Params, metrics_dir: Path | None 
 
 def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, metrics_dir: Path | None) -> dict[str, Any]:
     """Steps 1-6, importing their modules now that the worker is importing GX on the other core."""
-    from .card import stats_from_parts, write_card
+    from .card import all_parts, claimed_parts, stats_from_parts, write_card
     from .deduplicate import deduplicate
     from .ingest import ingest
     from .plots import plot_columns, write_plots
@@ -73,14 +72,14 @@ def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, met
         with new_claims() as claims:
             report = plain_checks_while_suites_run(worker, tmp, source, params, sizes, claims)
             t = time.perf_counter()
-            card_parts = claimed_card_parts(tmp, claims) if report.ok else {}  # while GX finishes
+            own_card_parts = claimed_parts(tmp, claims) if report.ok else {}  # while GX finishes
             clock.timings["card_data"] = round(time.perf_counter() - t, 3)
             report, worker_card_parts = with_worker_answers(worker, report, clock.timings)
         clock.lap("validate", f"{len(report.checked):,} checks, {len(report.failures):,} failed")
         if not report.ok:
             raise ValidationFailed(report.lines())
         metrics = {**step_metrics, "split": {**split_stats, "sizes": sizes}, "validation": report.summary()}
-        write_card(tmp, params, metrics, stats_from_parts(all_card_parts(tmp, {**worker_card_parts, **card_parts})))
+        write_card(tmp, params, metrics, stats_from_parts(all_parts(tmp, {**worker_card_parts, **own_card_parts})))
         clock.lap("card")
         replace_dir(tmp, out_dir)
     except BaseException:
@@ -121,22 +120,6 @@ def plain_checks_while_suites_run(
 
     worker.submit_suites(tmp, params, sizes, paths.CONFIGS, claims)
     return validate(tmp, source, params=params, expected_sizes=sizes, suites=False, schemas=not worker.shares_checks)
-
-
-def claimed_card_parts(out_dir: Path, claims: Claims) -> dict[str, Any]:
-    """The card's parts (card.card_parts) that the worker has not claimed yet, drawn here (None for
-    one that fails: all_card_parts draws it again once the report is known to pass)."""
-    from .card import card_part, card_parts
-
-    return draw_claimed(out_dir, claims, card_parts, card_part)
-
-
-def all_card_parts(out_dir: Path, parts: Mapping[str, Any]) -> dict[str, Any]:
-    """Every card part, in card_parts order: those drawn (None for one that failed), the others
-    drawn here, where a failure says what is wrong with the files."""
-    from .card import card_part, card_parts
-
-    return {part: parts[part] if parts.get(part) is not None else card_part(out_dir, part) for part in card_parts(out_dir)}
 
 
 def with_worker_answers(worker: SuiteWorker, report: Report, timings: dict[str, float]) -> tuple[Report, dict[str, Any]]:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -26,6 +26,9 @@ from . import croissant, paths, schema
 from .clean import RULES
 from .params import Params
 from .write import ROW_GROUP_ROWS, ROW_GROUP_TEXT_BYTES
+
+if TYPE_CHECKING:
+    from .claims import Claims
 
 CARD = "README.md"
 CROISSANT = "croissant.json"
@@ -854,10 +857,34 @@ def stats_from_parts(parts: Mapping[str, Any]) -> DataStats:
     return stats
 
 
+def claimed_parts(out_dir: Path, claims: Claims) -> dict[str, Any]:
+    """Each card part no process has claimed yet, claimed and drawn here: None for one that fails
+    (data the checks will reject: all_parts draws it again where the error says what is wrong),
+    nothing when the parts cannot be listed."""
+    try:
+        names = card_parts(out_dir)
+    except Exception:  # noqa: BLE001 (as above)
+        return {}
+    drawn: dict[str, Any] = {}
+    for name in names:
+        if claims.take(name):
+            try:
+                drawn[name] = card_part(out_dir, name)
+            except Exception:  # noqa: BLE001 (as above)
+                drawn[name] = None
+    return drawn
+
+
+def all_parts(out_dir: Path, drawn: Mapping[str, Any]) -> dict[str, Any]:
+    """Every card part, in card_parts order: those drawn (None for one that failed) and the others,
+    drawn here, where a failure says what is wrong with the files."""
+    return {part: drawn[part] if drawn.get(part) is not None else card_part(out_dir, part) for part in card_parts(out_dir)}
+
+
 def card_data(out_dir: Path) -> DataStats:
     """What the card reads from the written Parquet, with the PNG figure drawn from it: all of
     the card that does not need the metrics, so the build does it while the GX suites finish."""
-    return stats_from_parts({part: card_part(out_dir, part) for part in card_parts(out_dir)})
+    return stats_from_parts(all_parts(out_dir, {}))
 
 
 def write_card(out_dir: Path, params: Params, metrics: dict[str, dict], stats: DataStats | None = None) -> None:

@@ -1,8 +1,8 @@
 """Work that either of two processes may do, done by whichever asks for it first.
 
-The build's two processes end validation at different times depending on the source (at 100 MB
-the GX worker's share is the longer one, at 1000 MB this process's): the card's parts go to
-whichever is free first instead of to a fixed one. A claim is a file created with O_EXCL in a
+Which of the build's two processes ends its share of validation first depends on the source and
+on the machine's moment (both ways seen on 2026-12-05, at 100 MB and at 1000 MB): the card's
+parts go to whichever is free first instead of to a fixed one. A claim is a file created with O_EXCL in a
 folder both know: atomic, so no part is done twice or skipped, and neither process waits for or
 signals the other.
 """

@@ -16,7 +16,7 @@ import gc
 import importlib.abc
 import importlib.util
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.machinery import ModuleSpec
@@ -126,31 +126,13 @@ def _run_share(
 ) -> Answers:
     """The worker's share of validation when it shares the checks: the JSON Schema check, the
     suites, then each part of the card's data that the build has not claimed first."""
-    from .card import card_part, card_parts
+    from .card import claimed_parts
     from .validate import schema_report
 
     schemas = schema_report(out_dir, params)
     answers = Answers(_run_suites(out_dir, params, expected_sizes, configs), schemas)
-    answers.card_parts = draw_claimed(out_dir, claims, card_parts, card_part)
+    answers.card_parts = claimed_parts(out_dir, claims)
     return answers
-
-
-def draw_claimed(out_dir: Path, claims: Claims, names: Callable[[Path], Sequence[str]], draw: Callable[[Path, str], Any]) -> dict[str, Any]:
-    """draw(out_dir, name) for each of names(out_dir) not claimed yet, claiming it first; None for
-    one that fails (data the checks will reject: the build draws it again where the error says
-    what is wrong), and nothing when the names cannot be had."""
-    try:
-        wanted = names(out_dir)
-    except Exception:  # noqa: BLE001 (as above)
-        return {}
-    drawn: dict[str, Any] = {}
-    for name in wanted:
-        if claims.take(name):
-            try:
-                drawn[name] = draw(out_dir, name)
-            except Exception:  # noqa: BLE001 (as above)
-                drawn[name] = None
-    return drawn
 
 
 # A source at least this large starts the worker only once the records are assembled

@@ -87,14 +87,6 @@ INGEST_SCHEMA = pa.schema(
 )
 
 
-@dataclass(frozen=True)
-class RawLine:
-    number: int
-    start: int
-    end: int
-    data: bytes
-
-
 def _check_not_utf16(path: Path, head: bytes) -> None:
     """UTF-16 decodes as (garbage) UTF-8 often enough that strict decoding alone won't catch it.
 
@@ -165,16 +157,14 @@ def line_span_arrays(data: bytes | mmap.mmap, lo: int, hi: int) -> Iterator[tupl
     while pos < hi:
         end = _chunk_end(buf, pos, hi)
         chunk = buf[pos:end]
-        cr = np.flatnonzero(chunk == 13)
-        lf = np.flatnonzero(chunk == 10)
-        crlf = cr[cr + 1 < len(chunk)]
-        crlf = crlf[chunk[crlf + 1] == 10]  # a CR with an LF after it: one end of line of two bytes
-        lone_lf = np.setdiff1d(lf, crlf + 1, assume_unique=True)
-        eol_start = np.sort(np.concatenate([cr, lone_lf])) + pos
-        eol_end = eol_start + 1
-        eol_end[np.isin(eol_start, crlf + pos, assume_unique=True)] += 1
-        starts = np.concatenate([[pos], eol_end]).astype(np.int64)
-        ends = np.concatenate([eol_start, [end]]).astype(np.int64)
+        cr, lf = chunk == 13, chunk == 10
+        crlf = np.zeros(len(chunk), dtype=bool)
+        crlf[:-1] = cr[:-1] & lf[1:]  # a CR with an LF after it: one end of line of two bytes
+        first = cr | lf
+        first[1:] &= ~crlf[:-1]  # the LF of a CRLF starts none
+        eol = np.flatnonzero(first)
+        starts = np.concatenate([[pos], eol + 1 + crlf[eol] + pos]).astype(np.int64)
+        ends = np.concatenate([eol + pos, [end]]).astype(np.int64)
         if starts[-1] == end:  # the chunk ends with an end of line: no line after it
             starts, ends = starts[:-1], ends[:-1]
         yield starts, ends
@@ -195,15 +185,6 @@ def iter_raw_line_batches(path: Path) -> Iterator[tuple[np.ndarray, np.ndarray, 
     with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm, closing(line_span_arrays(mm, start, size)) as spans:
         for starts, ends in spans:
             yield starts, ends, [mm[lo:hi] for lo, hi in zip(starts.tolist(), ends.tolist())]
-
-
-def iter_raw_lines(path: Path) -> Iterator[RawLine]:
-    """Yield every line's bytes and span; a leading BOM is not part of line 1."""
-    number = 0
-    for starts, ends, lines in iter_raw_line_batches(path):
-        for lo, hi, data in zip(starts.tolist(), ends.tolist(), lines):
-            number += 1
-            yield RawLine(number, lo, hi, data)
 
 
 def _line_boundary_from(buf: bytes | mmap.mmap, pos: int, hi: int) -> int | None:
