@@ -108,17 +108,32 @@ def _batches(path: Path, columns: list[str] | None = None) -> Iterator[pa.Table]
         yield pf.read_row_group(g, columns=columns)
 
 
-# Python-only syntax (a lookahead) or classes RE2 reads as ASCII-only (\s \w \W \d \b)
-_NOT_RE2 = re.compile(r"\(\?[!=<](?:[^()\\]|\\.)*\)|\\[swWdbB]")
+# Python's \s (str.isspace(), Unicode) spelled for RE2, where \s is ASCII-only; the markers use \s
+# outside character classes only
+_SPACE_CLASS = "[\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]"
+# A negative lookahead of literal text, (?!text), outside a character class
+_LITERAL_LOOKAHEAD = re.compile(r"\(\?!((?:[^()\[\]\\.^$*+?{}|])+)\)")
+# Python-only syntax (another lookahead or lookbehind) or classes RE2 reads as ASCII-only (\w \W \d \b)
+_NOT_RE2 = re.compile(r"\(\?[!=<](?:[^()\\]|\\.)*\)|\\[wWdbB]")
+
+
+def _not_followed_by(text: str) -> str:
+    """RE2 for Python's (?!text), text literal and not empty: the end, or a character other than
+    text's next one, after each of its prefixes. Unlike the lookahead it consumes what follows,
+    which a search for the whole pattern cannot tell apart."""
+    head = re.escape(text[0])
+    return f"(?:\\z|[^{head}]" + (f"|{head}{_not_followed_by(text[1:])}" if len(text) > 1 else "") + ")"
 
 
 def _re2_superset(rx: str) -> tuple[str, bool]:
     """(an RE2 pattern that matches every text `rx` matches, whether it may match more).
 
-    A lookahead is dropped and a Unicode-aware class becomes any character, so the RE2 pass
-    over the Arrow column is a filter and Python's `re` confirms only what it keeps."""
-    superset = _NOT_RE2.sub(lambda m: "(?s:.)" if m.group().startswith("\\") else "", rx)
-    return superset, superset != rx
+    \\s and a lookahead of literal text become exact RE2; another lookahead is dropped and another
+    Unicode-aware class becomes any character, so the RE2 pass over the Arrow column is a filter
+    and Python's `re` confirms only what it keeps."""
+    exact = _LITERAL_LOOKAHEAD.sub(lambda m: _not_followed_by(m.group(1)), rx.replace("\\s", _SPACE_CLASS))
+    superset = _NOT_RE2.sub(lambda m: "(?s:.)" if m.group().startswith("\\") else "", exact)
+    return superset, superset != exact
 
 
 @cache
