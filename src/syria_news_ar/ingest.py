@@ -127,22 +127,26 @@ def _source_bounds(path: Path) -> tuple[int, int]:
     return start, size
 
 
-SPAN_CHUNK_BYTES = 32 << 20  # bytes whose line ends line_span_arrays finds at once
+# Bytes whose line ends line_span_arrays finds at once, in four boolean masks of this size made
+# once per call and reused: before, each chunk of 32 MiB made its masks anew (fresh pages to fault
+# in: numpy maps arrays that large) and the generator held them while the caller read the chunk's
+# lines, ~160 MB in each of ingest's two processes (the 1000 MB build's ingest peaked at
+# 2,868 MiB in one build).
+SPAN_CHUNK_BYTES = 4 << 20
 
 
-def _chunk_end(buf: np.ndarray, lo: int, hi: int) -> int:
+def _chunk_end(data: bytes | mmap.mmap, lo: int, hi: int) -> int:
     """Where a chunk from lo (a line start) ends: just after the last end-of-line of about
     SPAN_CHUNK_BYTES that can be told apart without the bytes after it (an LF, or a CR with a
     byte after it in the chunk), or hi. A window without one grows until it has one."""
     size = SPAN_CHUNK_BYTES
     while lo + size < hi:
-        window = buf[lo : lo + size]
-        lf = np.flatnonzero(window == 10)
-        if len(lf):
-            return lo + int(lf[-1]) + 1
-        cr = np.flatnonzero(window[:-1] == 13)  # no LF in the window: a CR before its last byte ends a line
-        if len(cr):
-            return lo + int(cr[-1]) + 1
+        lf = data.rfind(b"\n", lo, lo + size)
+        if lf >= 0:
+            return lf + 1
+        cr = data.rfind(b"\r", lo, lo + size - 1)  # no LF in the window: a CR before its last byte ends a line
+        if cr >= 0:
+            return cr + 1
         size *= 2
     return hi
 
@@ -153,22 +157,39 @@ def line_span_arrays(data: bytes | mmap.mmap, lo: int, hi: int) -> Iterator[tupl
     per line. lo is a line start and hi a file end or a line boundary (never between the CR and
     LF of a CRLF, which would add an empty line)."""
     buf = np.frombuffer(data, dtype=np.uint8)
+    masks = _EolMasks()
     pos = lo
     while pos < hi:
-        end = _chunk_end(buf, pos, hi)
-        chunk = buf[pos:end]
-        cr, lf = chunk == 13, chunk == 10
-        crlf = np.zeros(len(chunk), dtype=bool)
-        crlf[:-1] = cr[:-1] & lf[1:]  # a CR with an LF after it: one end of line of two bytes
-        first = cr | lf
-        first[1:] &= ~crlf[:-1]  # the LF of a CRLF starts none
+        end = _chunk_end(data, pos, hi)
+        yield masks.line_spans(buf[pos:end], pos)
+        pos = end
+
+
+class _EolMasks:
+    """line_span_arrays' masks over a chunk, kept between chunks (grown for a longer one)."""
+
+    def __init__(self) -> None:
+        self.cr, self.lf, self.crlf, self.first = (np.empty(0, dtype=bool) for _ in range(4))
+
+    def line_spans(self, chunk: np.ndarray, pos: int) -> tuple[np.ndarray, np.ndarray]:
+        """(starts, ends) of the lines of a chunk of whole lines that starts at byte pos."""
+        n = len(chunk)
+        if len(self.cr) < n:
+            self.cr, self.lf, self.crlf, self.first = (np.empty(n, dtype=bool) for _ in range(4))
+        cr, lf, crlf, first = self.cr[:n], self.lf[:n], self.crlf[:n], self.first[:n]
+        np.equal(chunk, 13, out=cr)
+        np.equal(chunk, 10, out=lf)
+        np.logical_and(cr[:-1], lf[1:], out=crlf[:-1])  # a CR with an LF after it: one end of line of two bytes
+        crlf[-1:] = False
+        np.logical_or(cr, lf, out=first)
+        np.greater(first[1:], crlf[:-1], out=first[1:])  # and not: the LF of a CRLF starts none
         eol = np.flatnonzero(first)
+        end = pos + n
         starts = np.concatenate([[pos], eol + 1 + crlf[eol] + pos]).astype(np.int64)
         ends = np.concatenate([eol + pos, [end]]).astype(np.int64)
         if starts[-1] == end:  # the chunk ends with an end of line: no line after it
             starts, ends = starts[:-1], ends[:-1]
-        yield starts, ends
-        pos = end
+        return starts, ends
 
 
 def _line_spans(data: bytes | mmap.mmap, lo: int, hi: int) -> Iterator[tuple[int, int]]:
