@@ -39,6 +39,7 @@ def tiny_batches(monkeypatch: pytest.MonkeyPatch, params: Params, two_processes:
     monkeypatch.setattr(deduplicate, "BATCH", 1)
     monkeypatch.setattr(split, "KEY_BATCH", 1)
     monkeypatch.setattr(records, "SLICE_BATCH", 1)
+    monkeypatch.setattr(records, "CODEPOINT_BATCH", 1)
     monkeypatch.setattr(records, "GATHER_ROWS", 1)
     monkeypatch.setattr(records, "TEXT_BATCH_BYTES", 1)
     monkeypatch.setattr(segment_mod, "BATCH", 1)

@@ -22,7 +22,11 @@ from .ingest import STATUS_TEXT
 from .schema import arrow_schema
 from .texts_at import TextsAt
 
-SLICE_BATCH = 20_000  # paragraphs whose code-point offsets are mapped to bytes at once
+SLICE_BATCH = 20_000  # documents' keys brought into Python at once (_document_ids)
+# Texts whose code points are mapped to bytes at once (codepoint_byte_spans): its arrays hold
+# ~20 bytes per code point of the batch; at 20,000 texts they were ~150 MB at the 1000 MB
+# build's peak (assembling its records)
+CODEPOINT_BATCH = 5_000
 GATHER_ROWS = 20_000  # sentence texts copied out of the paragraph texts at once
 TEXT_BATCH_BYTES = 8 << 20  # text (UTF-8) of one batch from text_batches
 TEXT_CONFIGS = ("paragraphs", "sentences", "documents")  # configs whose text is taken or derived when asked for
@@ -191,13 +195,13 @@ def gather_bytes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.S
 def codepoint_byte_spans(texts: pa.Array, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """(n, 2) UTF-8 spans, in texts' data buffer, of texts[rows[i]][starts[i]:ends[i]] for every i
     (rows non-decreasing; code-point offsets, as Python slices): a code point starts at every byte
-    that is not 0b10xxxxxx. Texts are mapped SLICE_BATCH at a time, which bounds the per-byte arrays."""
+    that is not 0b10xxxxxx. Texts are mapped CODEPOINT_BATCH at a time, which bounds the per-byte arrays."""
     if np.any(rows[1:] < rows[:-1]):
         raise ValueError("codepoint_byte_spans needs rows in non-decreasing order")
     offsets, data = utf8_buffers(texts)
     spans = np.zeros((len(rows), 2), dtype=np.int64)
-    for lo in range(0, len(texts), SLICE_BATCH):
-        hi = min(lo + SLICE_BATCH, len(texts))
+    for lo in range(0, len(texts), CODEPOINT_BATCH):
+        hi = min(lo + CODEPOINT_BATCH, len(texts))
         first, last = np.searchsorted(rows, [lo, hi])
         if first == last:
             continue
