@@ -43,9 +43,11 @@ MINHASH_WORKER_MIN = 30_000
 # most. Simulated on the 1 GB benchmark's 7.33M pairs over 1.85M rows (one connected graph of
 # 1.83M rows): in row order, 1.16M sets are needed at once at the worst moment uncapped, and
 # capped at 800k, 1.19x the rows are hashed (300k: 1.88x); in locality_order, 0.73M uncapped,
-# and capped at 300k 1.42x, at 200k 1.69x.
+# and capped at 300k 1.42x, at 200k 1.69x, at 150k 1.88x (at most 245k and 200k sets held at
+# once). On that benchmark's cached inputs, confirmation at 150k peaked at 2,642 MiB in 57.7 s
+# against 2,687 MiB in 56-67 s at 200k; smaller blocks cost more (25k pairs: +18 s).
 CONFIRM_PAIRS = 50_000
-CACHED_SETS = 200_000
+CACHED_SETS = 150_000
 
 
 def shingles(key: str, n: int) -> set[str]:
