@@ -192,6 +192,21 @@ def test_the_re2_spelling_matches_the_same_characters_in_pyarrow_and_in_python()
     assert (np.fromiter((re.search(FORBIDDEN_IN_CLEAN_RE2, c) is not None for c in chars), dtype=bool, count=len(chars)) == in_python).all()
 
 
+def test_the_re2_whitespace_class_is_pythons_unicode_whitespace() -> None:
+    """WHITESPACE_RE2 (the card's framing counts spell \\s with it) matches in pyarrow exactly the
+    code points str.isspace() accepts, which RE2's own \\s does not."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from syria_news_ar.clean import WHITESPACE_RE2
+
+    chars = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    texts = pa.array([f"a{c}b" for c in chars])
+    in_pyarrow = pc.match_substring_regex(texts, f"a{WHITESPACE_RE2}b").to_numpy(zero_copy_only=False)
+    assert [c for c, hit in zip(chars, in_pyarrow) if hit] == [c for c in chars if c.isspace()]
+    assert not pc.match_substring_regex(pa.array(["a\u00a0b"]), "a\\sb")[0].as_py()  # RE2's own \\s is ASCII-only
+
+
 def test_every_format_char_is_classified() -> None:
     """Each Cf is either deleted or one of the documented text-carrying marks."""
     for cp in range(0x110000):

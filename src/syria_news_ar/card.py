@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from . import croissant, paths, schema
-from .clean import RULES
+from .clean import RULES, WHITESPACE_RE2
 from .params import Params
 from .write import ROW_GROUP_ROWS, ROW_GROUP_TEXT_BYTES
 
@@ -108,9 +108,6 @@ def _batches(path: Path, columns: list[str] | None = None) -> Iterator[pa.Table]
         yield pf.read_row_group(g, columns=columns)
 
 
-# Python's \s (str.isspace(), Unicode) spelled for RE2, where \s is ASCII-only; the markers use \s
-# outside character classes only
-_SPACE_CLASS = "[\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]"
 # A negative lookahead of literal text, (?!text), outside a character class
 _LITERAL_LOOKAHEAD = re.compile(r"\(\?!((?:[^()\[\]\\.^$*+?{}|])+)\)")
 # Python-only syntax (another lookahead or lookbehind) or classes RE2 reads as ASCII-only (\w \W \d \b)
@@ -128,10 +125,11 @@ def _not_followed_by(text: str) -> str:
 def _re2_superset(rx: str) -> tuple[str, bool]:
     """(an RE2 pattern that matches every text `rx` matches, whether it may match more).
 
-    \\s and a lookahead of literal text become exact RE2; another lookahead is dropped and another
-    Unicode-aware class becomes any character, so the RE2 pass over the Arrow column is a filter
-    and Python's `re` confirms only what it keeps."""
-    exact = _LITERAL_LOOKAHEAD.sub(lambda m: _not_followed_by(m.group(1)), rx.replace("\\s", _SPACE_CLASS))
+    \\s (clean.WHITESPACE_RE2; the markers use it outside character classes only) and a lookahead
+    of literal text become exact RE2; another lookahead is dropped and another Unicode-aware class
+    becomes any character, so the RE2 pass over the Arrow column is a filter and Python's `re`
+    confirms only what it keeps."""
+    exact = _LITERAL_LOOKAHEAD.sub(lambda m: _not_followed_by(m.group(1)), rx.replace("\\s", WHITESPACE_RE2))
     superset = _NOT_RE2.sub(lambda m: "(?s:.)" if m.group().startswith("\\") else "", exact)
     return superset, superset != exact
 

@@ -163,6 +163,8 @@ FORBIDDEN_IN_CLEAN_RE2: str = _char_class(_FORBIDDEN, _re2_esc)
 """The same class in a spelling RE2 shares with Python (\\xHH, then the characters themselves), so
 pandas matches it on Arrow strings in pyarrow instead of with Python's re text by text (the GX
 suites: 2.3 s of 15.9 at 100 MB)."""
+WHITESPACE_RE2: str = _char_class([*_SPACES, 0x20], _re2_esc)
+"""Python's Unicode \\s (what str.isspace() accepts) as an RE2 class: RE2's \\s is ASCII-only."""
 
 _ASTRAL = "\\U00010000-\\U0010FFFF"
 

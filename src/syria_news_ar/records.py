@@ -23,9 +23,9 @@ from .schema import arrow_schema
 from .texts_at import TextsAt
 
 SLICE_BATCH = 20_000  # documents' keys brought into Python at once (_document_ids)
-# Texts whose code points are mapped to bytes at once (codepoint_byte_spans): its arrays hold
-# ~20 bytes per code point of the batch; at 20,000 texts they were ~150 MB at the 1000 MB
-# build's peak (assembling its records)
+# Texts whose code points are mapped to bytes at once (codepoint_byte_spans): its arrays are a
+# mask per byte and an int64 per code point of the batch (copied once); at 20,000 texts they
+# added ~150 MB at the 1000 MB build's peak (assembling its records)
 CODEPOINT_BATCH = 5_000
 GATHER_ROWS = 20_000  # sentence texts copied out of the paragraph texts at once
 TEXT_BATCH_BYTES = 8 << 20  # text (UTF-8) of one batch from text_batches
