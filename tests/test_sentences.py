@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syria_news_ar.sentences import ABBREVIATIONS, sentence_spans
+from syria_news_ar.sentences import _CLOSERS, _OPENERS, _TERMINATORS, ABBREVIATIONS, _candidates, _cls, sentence_spans
 
 
 def split(text: str) -> list[str]:
@@ -209,3 +209,37 @@ def test_whitespace_kind_and_amount_do_not_matter(text: str) -> None:
     normalized = re.sub(r"\s+", " ", text)
     got = [re.sub(r"\s+", " ", p) for p in split(text)]
     assert got == split(normalized)
+
+
+# The token regex _candidates replaced (one match per token that ends in a terminator run,
+# tried at every token): the reference for the candidates the faster scan finds.
+TOKEN_RE = re.compile(
+    r"(?<!\S)"
+    rf"(?P<open>{_cls(_OPENERS)}*+)"
+    r"(?P<pre>\S*?)"
+    rf"(?<!{_cls(_TERMINATORS)})"
+    rf"(?P<term>{_cls(_TERMINATORS)}++)"
+    rf"(?P<close>{_cls(_CLOSERS)}*+)"
+    r"(?=\s|\Z)"
+)
+# terminators, closers, openers, whitespace of several kinds, letters and digits
+MARKS = st.lists(st.sampled_from(list(".…!?؟۔‼\"'“”‘’«»‹›()[]{} \t\n\u00a0\u2003xyدهـ1٣\u0640")), max_size=30).map("".join)
+
+
+def candidates_by_token_regex(text: str) -> list[tuple[int, int, str, str, str]]:
+    return [(m.start(), m.end(), m["open"], m["pre"], m["term"]) for m in TOKEN_RE.finditer(text)]
+
+
+def candidates(text: str) -> list[tuple[int, int, str, str, str]]:
+    return [(token, end, text[token:opened], text[opened:run], text[run:run_end]) for token, opened, run, run_end, end in _candidates(text)]
+
+
+@pytest.mark.parametrize("text", ["", ".", "a. b", '"نعم." قال', "(د. محمد)", "1. أولاً", "x.y. z", "؟!» ثم", "a...\u2003b", "«.«", "x.»."])
+def test_candidates_are_the_token_regex_matches(text: str) -> None:
+    assert candidates(text) == candidates_by_token_regex(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(MARKS, PIECES, st.text()))
+def test_candidates_equal_the_token_regex_on_any_text(text: str) -> None:
+    assert candidates(text) == candidates_by_token_regex(text)
