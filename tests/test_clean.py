@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 
 from syria_news_ar import clean as clean_mod
 from syria_news_ar.clean import (
-    FORBIDDEN_IN_CLEAN, FORBIDDEN_IN_CLEAN_RE2, RULES, _KEPT_FORMAT, arrow_key_digests, arrow_normalized_keys, clean, normalized_key,
+    FORBIDDEN_IN_CLEAN, FORBIDDEN_IN_CLEAN_RE2, RULES, _KEPT_FORMAT, arrow_key_digests, arrow_key_shingle_hashes, arrow_normalized_keys, clean, normalized_key,
     normalized_keys, span_key_digests, span_normalized_keys,
 )
 from syria_news_ar.ids import content_digest
+from syria_news_ar.minhash import shingle_hashes
 
 FORBIDDEN = re.compile(FORBIDDEN_IN_CLEAN)
 PUNCT_NO_SPACE_BEFORE = "،؛؟,:!)"
@@ -362,11 +363,11 @@ def test_batch_keys_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.one_of(st.none(), utf8_text, st.text(alphabet=" \t\n\u00a0\u2029،.ـ\u064bأة١ab", max_size=12)), max_size=12),
-    st.integers(0, 12), st.integers(1, 30), st.booleans(), st.booleans(),
+    st.integers(0, 12), st.integers(1, 30), st.booleans(), st.booleans(), st.integers(1, 6),
 )
-def test_arrow_keys_equal_reference(texts: list[str | None], cut: int, chunk_chars: int, large: bool, chunked: bool) -> None:
+def test_arrow_keys_equal_reference(texts: list[str | None], cut: int, chunk_chars: int, large: bool, chunked: bool, n: int) -> None:
     """Any Arrow string column (sliced, chunked, large, with nulls as "", slices of any size):
-    the keys of its texts as Python strings."""
+    the keys of its texts as Python strings, their digests, and their shingles' hashes."""
     import pyarrow as pa
 
     array = pa.array(texts, type=pa.large_string() if large else pa.string()).slice(min(cut, len(texts)) // 2)
@@ -375,6 +376,9 @@ def test_arrow_keys_equal_reference(texts: list[str | None], cut: int, chunk_cha
         patch.setattr(clean_mod, "_KEY_CHUNK_CHARS", chunk_chars)
         assert arrow_normalized_keys(column) == [normalized_key(t or "") for t in array.to_pylist()]
         assert arrow_key_digests(column).tobytes() == b"".join(content_digest(normalized_key(t or "")) for t in array.to_pylist())
+    hashes, offsets = arrow_key_shingle_hashes(column, n)
+    expected_hashes, expected_offsets = shingle_hashes([normalized_key(t or "") for t in array.to_pylist()], n)
+    assert hashes.tolist() == expected_hashes.tolist() and offsets.tolist() == expected_offsets.tolist()
 
 
 @settings(max_examples=300, deadline=None)

@@ -397,6 +397,22 @@ def arrow_key_hashes(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
     ])
 
 
+def arrow_key_shingle_hashes(texts: pa.Array | pa.ChunkedArray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """minhash.shingle_hashes(arrow_normalized_keys(texts), n), computed where the compiled pass
+    writes each key (utf8_kernels.key_shingle_hashes_of_utf8): no Python string per key and no
+    UTF-32 copy of them. Returns (flat hashes, int64 offsets)."""
+    from .arrow_text import utf8_slices
+    from .utf8_kernels import key_shingle_hashes_of_utf8
+
+    parts = [key_shingle_hashes_of_utf8(utf8, offsets[:-1], offsets[1:], _key_code_table(), _key_growth(), n) for utf8, offsets in utf8_slices(texts)]
+    if len(parts) == 1:
+        return parts[0]
+    flat = np.concatenate([np.zeros(0, dtype=np.uint64)] + [h for h, _ in parts])
+    ends = np.cumsum([0] + [int(o[-1]) for _, o in parts])
+    offsets = np.concatenate([np.zeros(1, dtype=np.int64)] + [o[1:] + shift for (_, o), shift in zip(parts, ends)])
+    return flat, offsets
+
+
 def _span_key_buffers(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Iterator[np.ndarray]:
     """The keys of the spans as UTF-8 with a "\n" between keys, about _KEY_CHUNK_CHARS bytes of
     texts a buffer (no key holds a "\n": every whitespace folds to U+0020)."""

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .clean import arrow_normalized_keys, normalized_keys
+from .clean import arrow_key_shingle_hashes, normalized_keys
 from .ingest import STATUS_TEXT
 from .minhash import band_hashes, shingle_hashes, signatures
 from .params import DedupParams
@@ -145,10 +145,12 @@ def band_rows(texts: pa.Array | TextsAt, params: DedupParams) -> tuple[np.ndarra
 
 
 def add_shingle_sets(pool: SetPool, texts: pa.Array | TextsAt, rows: np.ndarray, shingle_size: int) -> None:
-    """Hash the shingles of the texts at `rows`, BATCH texts at a time, into the pool."""
+    """Hash the shingles of the texts at `rows`, BATCH texts at a time, into the pool (compiled,
+    from the texts' UTF-8: this process has numba loaded for the pool anyway; band_rows' numpy
+    form gives the same hashes, tested)."""
     for lo in range(0, len(rows), BATCH):
         part = rows[lo : lo + BATCH]
-        hashes, offsets = shingle_hashes(arrow_normalized_keys(texts.take(part)), shingle_size)
+        hashes, offsets = arrow_key_shingle_hashes(texts.take(part), shingle_size)
         pool.add(part, hashes, offsets)
 
 

@@ -14,6 +14,9 @@ copy and several passes over it:
   is written (the split's tokens) and of a sentence's paragraph id and position (its id),
   without a Python string or hashlib object per text.
 - key_hashes_of_utf8: a 64-bit hash of every key, for the leakage check's candidates.
+- key_shingle_hashes_of_utf8: minhash.shingle_hashes of every key, for deduplicate's
+  confirmation (its shingle sets): 0.11 s instead of 0.20 s with the keys as Python strings and
+  the numpy form, for 60,000 paragraphs of the 100 MB benchmark in batches of 2,000.
 
 Compiled code is cached beside this module (numba's `cache=True`), so only a machine's first run
 compiles it; numba is imported only by these Arrow callers, not by ingest's workers.
@@ -445,3 +448,47 @@ def key_hashes_of_utf8(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, t
             h = _mix64(h ^ word) + _M1
         out[t] = _mix64(h)
     return out
+
+
+_SHINGLE_P = np.uint64(1_000_003)  # minhash._P
+
+
+@njit(cache=True, nogil=True)
+def key_shingle_hashes_of_utf8(
+    utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: np.ndarray, growth: int, n: int
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover (compiled)
+    """minhash.shingle_hashes of the texts' keys (keys_of_utf8's), hashed as each key is written:
+    (every n-code-point window's polynomial hash, xor n, through splitmix64's finaliser, flat;
+    text t's are flat[offsets[t]:offsets[t + 1]]). A key shorter than n is one shingle, the hash
+    of its whole self xor its length; an empty key's is the finaliser of 0."""
+    key = np.empty(growth * _longest(starts, ends) + 1, dtype=np.uint8)
+    cps = np.empty(growth * _longest(starts, ends) + 1, dtype=np.uint64)
+    total = 0
+    for t in range(len(starts)):
+        total += ends[t] - starts[t] + 1  # a key has at most as many code points as its text bytes
+    flat = np.empty(growth * total, dtype=np.uint64)
+    offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+    top = np.uint64(1)  # P^(n-1), the weight of a window's first code point (mod 2^64, as it wraps)
+    for _ in range(n - 1):
+        top = top * _SHINGLE_P
+    m = 0
+    for t in range(len(starts)):
+        size = _write_key(utf8, starts[t], ends[t], table, key, 0)
+        length = 0
+        j = 0
+        while j < size:
+            cp, j = _decode(key, j)
+            cps[length] = np.uint64(cp)
+            length += 1
+        width = min(length, n)
+        h = np.uint64(0)
+        for k in range(width):
+            h = h * _SHINGLE_P + cps[k] + np.uint64(1)
+        flat[m] = _mix64(h ^ np.uint64(width))
+        m += 1
+        for w in range(1, length - n + 1):  # the next window: drop its first code point, add one
+            h = (h - (cps[w - 1] + np.uint64(1)) * top) * _SHINGLE_P + cps[w + n - 1] + np.uint64(1)
+            flat[m] = _mix64(h ^ np.uint64(width))
+            m += 1
+        offsets[t + 1] = m
+    return flat[:m], offsets
