@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,6 +17,7 @@ from syria_news_ar.segment import (
     start_cue,
     text_features,
 )
+from syria_news_ar import segment as segment_mod
 from syria_news_ar.sentences import sentence_spans
 
 from conftest import SEED
@@ -115,6 +117,31 @@ def test_first_occurrences_flags_the_first_row_of_each_key(keys: list[str]) -> N
         expected.append(key not in seen)
         seen.add(key)
     assert first_occurrences(pa.array(keys, pa.string())).tolist() == expected
+
+
+def test_cue_prefilters_hold_what_the_regexes_need() -> None:
+    """Every word of _DAY_NAMES' two groups holds one of the substrings tested first, and the
+    dashes are _DATELINE's: the tests before the regexes never drop a match."""
+    groups = re.findall(r"\(\?:([^()]*)\)", segment_mod._DAY_NAMES.pattern)
+    words, days = groups[0].split("|"), groups[-1].split("|")
+    assert len(groups) == 3 and len(words) == 6 and len(days) == 10
+    assert all(any(part in word for part in segment_mod._DAY_WORDS) for word in words)
+    assert all(any(part in day for part in segment_mod._DAY_NAME_PARTS) for day in days)
+    assert segment_mod._DATELINE.pattern.endswith("[" + "".join(segment_mod._DASHES) + "] \\S")
+
+
+def test_cue_prefilters_change_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """start_cue over the seed's and a synthetic corpus's lines, with and without the substring
+    tests."""
+    from synthetic import write_corpus
+
+    texts = SEED.read_text(encoding="utf-8").splitlines()
+    texts += write_corpus(SEED, 0.5, tmp_path / "c.txt").read_text(encoding="utf-8").splitlines()
+    texts += ["حلب - خبر", "حلب – خبر", "صباح اليوم الأحد 1 كانون الأول 2024 قال", "مساء السبت 30 تشرين الثاني 2024 قال"]
+    fast = [start_cue(t) for t in texts]
+    monkeypatch.setattr(segment_mod, "_has_any", lambda text, parts: True)
+    assert fast == [start_cue(t) for t in texts]
+    assert set(fast) == {"dateline", "dated_lead", "reporting_verb", None}
 
 
 def test_text_features_are_kind_cue_and_flat_spans_in_text_order(params) -> None:

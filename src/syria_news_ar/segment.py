@@ -52,6 +52,17 @@ _DATELINE = re.compile(r"^\(?[\u0621-\u064A]+(?: [\u0621-\u064A]+){0,3}\)?(?:، 
 _DAY_NAMES = re.compile(r"(?:اليوم|يوم|مساء|صباح|ليلة|فجر)\s+(?:ال)?(?:سبت|أحد|احد|اثنين|إثنين|ثلاثاء|أربعاء|اربعاء|خميس|جمعة)")
 
 _CLAUSE_PUNCT = re.compile(r"[،,؛;؟?!]")
+# Substrings without which _DATELINE and _DAY_NAMES cannot match, tested first: the regexes fail
+# slowly at most places of most paragraphs. Over the 100 MB benchmark's paragraphs start_cue took
+# 0.41 s instead of 0.57 s (_DATELINE 0.23 s and _DAY_NAMES 0.39 s alone, the substring tests
+# 0.08 s and 0.24 s). tests/test_segment.py holds these parts to the regexes' alternatives.
+_DASHES = ("-", "–", "—")
+_DAY_WORDS = ("يوم", "مساء", "صباح", "ليلة", "فجر")  # every word of the first group holds one
+_DAY_NAME_PARTS = ("سبت", "حد", "ثنين", "ثلاثاء", "ربعاء", "خميس", "جمعة")  # so does every day name
+
+
+def _has_any(text: str, parts: tuple[str, ...]) -> bool:
+    return any(part in text for part in parts)
 
 KIND_HEADING, KIND_PARAGRAPH = "heading", "paragraph"
 # From this many distinct paragraphs a worker process takes the text_features of the second half
@@ -77,11 +88,12 @@ DOCUMENT_SCHEMA = pa.schema(
 
 
 def paragraph_kind(text: str, params: SegmentParams) -> str:
-    """A heading is short, has no clause punctuation, and does not end like a sentence (?, !)."""
-    words = text.split(" ")
+    """A heading is short, has no clause punctuation, and does not end like a sentence (?, !).
+    Length first and words counted, not split: 0.05 s instead of 0.28 s over the 100 MB
+    benchmark's paragraphs."""
     if (
-        len(words) <= params.heading_max_words
-        and len(text) <= params.heading_max_chars
+        len(text) <= params.heading_max_chars
+        and text.count(" ") + 1 <= params.heading_max_words  # len(text.split(" ")), without the words
         and not _CLAUSE_PUNCT.search(text)
         and text.count(".") <= (1 if text.endswith(".") else 0)
     ):
@@ -93,10 +105,10 @@ def start_cue(text: str) -> str | None:
     """Name of the lead cue this paragraph shows, or None (it reads as a continuation)."""
     if _CONTINUATION.match(text):
         return None
-    if _DATELINE.match(text):
+    if _has_any(text, _DASHES) and _DATELINE.match(text):
         return "dateline"
     head = text[:160]
-    if _DAY_NAMES.search(head) and find_date(head):
+    if _has_any(head, _DAY_WORDS) and _has_any(head, _DAY_NAME_PARTS) and _DAY_NAMES.search(head) and find_date(head):
         return "dated_lead"
     first = text.split(" ", 1)[0].strip("\"“”«»'")
     if first in REPORTING_VERBS:
