@@ -461,12 +461,15 @@ def key_shingle_hashes_of_utf8(
     (every n-code-point window's polynomial hash, xor n, through splitmix64's finaliser, flat;
     text t's are flat[offsets[t]:offsets[t + 1]]). A key shorter than n is one shingle, the hash
     of its whole self xor its length; an empty key's is the finaliser of 0."""
-    key = np.empty(growth * _longest(starts, ends) + 1, dtype=np.uint8)
-    cps = np.empty(growth * _longest(starts, ends) + 1, dtype=np.uint64)
+    longest = _longest(starts, ends)
+    key = np.empty(growth * longest + 1, dtype=np.uint8)
+    # a key has at most as many code points as its text (each maps to one or none), so at most as
+    # many as its text has bytes, and a text at most that many shingles plus one
+    cps = np.empty(longest + 1, dtype=np.uint64)
     total = 0
     for t in range(len(starts)):
-        total += ends[t] - starts[t] + 1  # a key has at most as many code points as its text bytes
-    flat = np.empty(growth * total, dtype=np.uint64)
+        total += ends[t] - starts[t] + 1
+    flat = np.empty(total, dtype=np.uint64)
     offsets = np.zeros(len(starts) + 1, dtype=np.int64)
     top = np.uint64(1)  # P^(n-1), the weight of a window's first code point (mod 2^64, as it wraps)
     for _ in range(n - 1):
