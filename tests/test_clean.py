@@ -297,6 +297,50 @@ def test_canonical_equivalence(raw: str) -> None:
     assert clean(unicodedata.normalize("NFD", raw))[0] == clean(raw)[0]
 
 
+def _translated(text: str) -> tuple[str, set[str]]:
+    """The character rules as str.translate applies them, rule after rule (what clean() did
+    before _map_characters): the reference for it."""
+    fired = set()
+    for name, table in clean_mod._CHAR_RULES:
+        out = text.translate({ord(ch): to for ch, to in table.items()})
+        if out != text:
+            text = out
+            fired.add(name)
+    return text, fired
+
+
+MAPPED_ALPHABET = sorted({ch for _, table in clean_mod._CHAR_RULES for ch in table})
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(any_text, st.text(alphabet=st.sampled_from(MAPPED_ALPHABET + ARABIC_ALPHABET), max_size=40)))
+def test_map_characters_is_the_rules_str_translate(raw: str) -> None:
+    fired: set[str] = set()
+    assert (clean_mod._map_characters(raw, fired), fired) == _translated(raw)
+
+
+def test_map_characters_on_every_mapped_character_and_chains() -> None:
+    """Each mapped character alone and beside the others; a Farsi yeh form folds to the
+    Persian yeh, which the later persian_letters rule maps on."""
+    for ch in MAPPED_ALPHABET:
+        for text in (ch, "ب" + ch + "ب", ch + "\ufbfc" + ch + "\u06cc"):
+            fired: set[str] = set()
+            assert (clean_mod._map_characters(text, fired), fired) == _translated(text), f"U+{ord(ch):04X}"
+    fired = set()
+    assert clean_mod._map_characters("\ufbfc", fired) == "\u064a" and fired == {"presentation_forms", "persian_letters"}
+
+
+def test_only_presentation_forms_output_holds_mapped_characters() -> None:
+    """Why _map_characters scans again after presentation_forms only: no other rule's output
+    holds a character any rule maps, and no rule maps a character another one does."""
+    mapped = set(MAPPED_ALPHABET)
+    for name, table in clean_mod._CHAR_RULES:
+        held = {ch for out in table.values() for ch in out} & mapped
+        assert not held or name == "presentation_forms", name
+    sizes = [len(table) for _, table in clean_mod._CHAR_RULES]
+    assert sum(sizes) == len(mapped)
+
+
 # --- normalized_key ---------------------------------------------------------------
 KEY_FORBIDDEN = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640أإآٱىة\u0660-\u0669\u06f0-\u06f9]")
 

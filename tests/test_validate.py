@@ -599,11 +599,12 @@ def test_the_ledger_is_checked_against_the_source_chunk_by_chunk(built, tmp_path
     st.dictionaries(st.sampled_from(paths.SPLITS), st.lists(st.lists(st.sampled_from(["حلب", "حلب  ادلب", " x", None, "ی"]), max_size=4), max_size=3)),
     st.sets(st.tuples(st.sampled_from(paths.SPLITS), st.integers(0, 2))),
 )
-def test_dirty_rows_whatever_the_passes_read_before(groups, read_before) -> None:
-    """DirtyRows gives dirty_arrow_texts' rows over all splits, whichever row groups the other
-    passes read (each as often as they like) and in any order; rows() reads only the groups none
-    of them did."""
-    from syria_news_ar.validate import DirtyRows, SplitTexts, dirty_arrow_texts
+def test_watched_texts_whatever_the_passes_read_before(groups, read_before) -> None:
+    """WatchedTexts gives dirty_arrow_texts' rows and arrow_key_hashes over all splits, whichever
+    row groups the other passes read (each as often as they like) and in any order; rows() and
+    the hashes read only the groups none of them did, and hashes taken are made anew."""
+    from syria_news_ar.clean import arrow_key_hashes
+    from syria_news_ar.validate import SplitTexts, WatchedTexts, _key_hashes, dirty_arrow_texts
 
     reads: list[tuple[str, int]] = []
 
@@ -611,16 +612,23 @@ def test_dirty_rows_whatever_the_passes_read_before(groups, read_before) -> None
         tables = [pa.table({"text": pa.array(p, pa.string())}) for p in parts]
         return SplitTexts(tuple(t.num_rows for t in tables), lambda g: (reads.append((name, g)), tables[g])[1])
 
-    dirty = DirtyRows({name: split_of(name, parts) for name, parts in groups.items()})
+    watched = WatchedTexts({name: split_of(name, parts) for name, parts in groups.items()})
     for name, g in sorted(read_before):
         if name in groups and g < len(groups[name]):
-            dirty.splits[name].read_group(g)
-            dirty.splits[name].read_group(g)
+            watched.splits[name].read_group(g)
+            watched.splits[name].read_group(g)
     before = len(reads)
     every = [t for parts in groups.values() for part in parts for t in part]
-    assert dirty.rows().tolist() == np.flatnonzero(dirty_arrow_texts(pa.array(every, pa.string()))).tolist()
+    assert watched.rows().tolist() == np.flatnonzero(dirty_arrow_texts(pa.array(every, pa.string()))).tolist()
     unread = {(n, g) for n, parts in groups.items() for g in range(len(parts))} - set(reads[:before])
     assert sorted(reads[before:]) == sorted(unread)
+    after = len(reads)
+    for name, parts in groups.items():
+        texts = pa.array([t for part in parts for t in part], pa.string())
+        assert _key_hashes(watched.splits[name]).tolist() == arrow_key_hashes(texts).tolist()
+        assert len(reads) == after  # every group was read, so hashed, before
+        assert _key_hashes(watched.splits[name]).tolist() == arrow_key_hashes(texts).tolist()  # taken: made anew
+        after = len(reads)
 
 
 def test_keys_at_reads_only_the_row_groups_holding_the_rows() -> None:
@@ -640,19 +648,24 @@ def test_keys_at_reads_only_the_row_groups_holding_the_rows() -> None:
     st.lists(st.lists(st.integers(0, 40), max_size=8), max_size=6),
 )
 def test_paragraph_texts_of_any_records_in_any_order(splits, fetches) -> None:
-    """ParagraphTexts reads row groups back from the files as fetched (keeping only the last few):
-    any order of records, across groups and splits, gives every record's text (a null as "")."""
+    """ParagraphTexts reads row groups back from the files as fetched (keeping those read last, up
+    to CACHE_BYTES): any order of records, across groups and splits, gives every record's text (a
+    null as ""), whether it holds every group or only the last one read."""
     from syria_news_ar.validate import ParagraphTexts, SplitTexts
 
     every = [t for groups in splits for group in groups for t in group]
-    texts = ParagraphTexts([SplitTexts.of_tables([pa.table({"text": pa.array(g, pa.string())}) for g in groups]) for groups in splits])
-    assert texts.lengths().tolist() == [len(t or "") for t in every]
-    for wanted in fetches:
-        records = [r for r in wanted if r < len(every)]
-        offsets, utf8, which = texts.texts_of(np.asarray(records + [-1], dtype=np.int64))
-        got = [utf8[offsets[w] : offsets[w + 1]].tobytes().decode() for w in which[:-1].tolist()]
-        assert got == [every[r] or "" for r in records]
-        assert which[-1] == -1 and len(offsets) - 1 == len(set(records))  # each text once
+    for cache_bytes in (ParagraphTexts.CACHE_BYTES, 0):  # every group held, or only the last read
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(ParagraphTexts, "CACHE_BYTES", cache_bytes)
+            texts = ParagraphTexts([SplitTexts.of_tables([pa.table({"text": pa.array(g, pa.string())}) for g in groups]) for groups in splits])
+            assert texts.lengths().tolist() == [len(t or "") for t in every]
+            for wanted in fetches:
+                records = [r for r in wanted if r < len(every)]
+                offsets, utf8, which = texts.texts_of(np.asarray(records + [-1], dtype=np.int64))
+                got = [utf8[offsets[w] : offsets[w + 1]].tobytes().decode() for w in which[:-1].tolist()]
+                assert got == [every[r] or "" for r in records]
+                assert which[-1] == -1 and len(offsets) - 1 == len(set(records))  # each text once
+            assert len(texts.cache) == 1 or sum(t.nbytes for t in texts.cache.values()) <= cache_bytes
 
 
 @settings(max_examples=200, deadline=None)
