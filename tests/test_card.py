@@ -316,6 +316,12 @@ def test_framing_counts_equal_python_re() -> None:
     ]
     expected = [sum(1 for t in texts if re.search(rx, t)) for _, _, rx in FRAMING_MARKERS]
     assert framing_counts(pa.array(texts)) == expected
+    for share, rows in ((0, 2_000), (1, 2_000), (0.05, 3), (0.2, 5)):  # no, every or some markers share a pass
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(card, "FRAMING_RARE_SHARE", share)
+            patch.setattr(card, "FRAMING_SAMPLE_ROWS", rows)
+            assert framing_counts(pa.array(texts)) == expected
+            assert framing_counts(pa.chunked_array([pa.array(texts[:4]), pa.array(texts[4:])])) == expected
     assert expected[0] == 7 and expected[-1] == 3  # the lookahead and the Unicode spaces matter
     assert [loose for _, _, loose in card._framing_patterns()].count(True) == 1  # only \\W is left to Python
 
@@ -364,3 +370,27 @@ def test_the_card_data_is_the_same_from_parts_of_any_row_groups(seed_build, tmp_
     pq.write_table(pq.read_table(path), path, row_group_size=7)
     assert len(card.card_parts(out)) == -(-pq.ParquetFile(path).metadata.num_rows // 7) + 5
     assert replace(card.card_data(out), splits={}) == replace(card.card_data(seed_build[0]), splits={})  # the files differ, not what they hold
+
+
+def test_file_stats_from_the_schema_checks_row_groups_are_file_stats(seed_build, params, tmp_path: Path) -> None:
+    """The build's worker takes the card's file statistics from the row groups the JSON Schema
+    check reads: the same as file_stats reading the files, with files of many row groups and of
+    none; None when a row group was not seen."""
+    from syria_news_ar.validate import check_schemas, Report
+
+    out = tmp_path / "ds"
+    shutil.copytree(seed_build[0], out)
+    path = out / paths.parquet_relpath("paragraphs", "train")
+    pq.write_table(pq.read_table(path), path, row_group_size=7)
+    empty = out / paths.parquet_relpath("documents", "test")
+    with pq.ParquetWriter(empty, pq.read_schema(empty)):  # a file without row groups
+        pass
+    assert pq.ParquetFile(empty).num_row_groups == 0 and pq.ParquetFile(path).num_row_groups > 1
+    files = card.FilesFromGroups(out)
+    report = Report()
+    check_schemas(report, out, params.validate, files.add)
+    assert files.stats() == card.file_stats(out)
+    assert files.stats()["documents"]["test"] == card.SplitStats(file_bytes=empty.stat().st_size, sha256=card.croissant.file_sha256(empty))
+    partial = card.FilesFromGroups(out)
+    check_schemas(Report(), out, params.validate, lambda c, s, t: partial.add(c, s, t) if (c, s) != ("paragraphs", "train") else None)
+    assert partial.stats() is None

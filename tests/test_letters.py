@@ -19,6 +19,11 @@ def test_counts_exact() -> None:
     texts = pa.array(["حلب", "abc حلب", "", "ـــ 123", "ی", None])
     counts = count_per_text(texts, letter_table(), arabic_letter_table())
     assert counts.tolist() == [[3, 6, 0, 3, 1, 0], [3, 3, 0, 0, 1, 0]]  # tatweel is Lm: a letter, not Arabic
+    # empty texts first, in a run and last (np.add.reduceat's empty segments), any number of tables
+    texts = pa.array(["", "", "حلب", "", "", "ab", ""])
+    assert count_per_text(texts, arabic_letter_table()).tolist() == [[0, 0, 3, 0, 0, 0, 0]]
+    assert count_per_text(texts, *[letter_table()] * 8).tolist() == [[0, 0, 3, 0, 0, 2, 0]] * 8
+    assert count_per_text(texts).shape == (0, 7) and count_per_text(pa.array([], pa.string()), letter_table()).shape == (1, 0)
 
 
 @settings(max_examples=200, deadline=None)

@@ -807,3 +807,17 @@ def test_group_check_falls_back_to_row_by_row_on_nulls_or_other_types() -> None:
     assert not _arrow_groups_ok(pars, {"train": docs["train"].set_column(1, "paragraph_ids", pa.array([["a", None]], pa.list_(pa.string())))})
     assert not _arrow_groups_ok(pars, {"train": docs["train"].set_column(1, "paragraph_ids", pa.array([None], pa.list_(pa.string())))})
     assert not _arrow_groups_ok({"train": pars["train"].set_column(0, "id", pa.array([1]))}, docs)
+
+
+def test_the_reference_validator_checks_every_row_of_a_small_config_and_n_evenly_spaced_rows_of_a_large_one(params) -> None:
+    from dataclasses import replace
+
+    from syria_news_ar.validate import sampled_rows
+
+    p = replace(params.validate, jsonschema_all_records_up_to=10, jsonschema_sample_records=4)
+    assert sampled_rows(10, p).tolist() == list(range(10))
+    assert sampled_rows(11, p).tolist() == [0, 2, 5, 8]
+    assert sampled_rows(5647, replace(p, jsonschema_sample_records=2000)).size == 2000
+    rows = sampled_rows(5647, replace(p, jsonschema_sample_records=2000))
+    assert (np.diff(rows) >= 2).all() and (np.diff(rows) <= 3).all() and rows[-1] < 5647
+    assert sampled_rows(0, p).tolist() == []

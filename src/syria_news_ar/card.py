@@ -139,15 +139,32 @@ def _framing_patterns() -> list[tuple[re.Pattern[str], str, bool]]:
     return [(re.compile(rx), *_re2_superset(rx)) for _, _, rx in FRAMING_MARKERS]
 
 
+# Markers found in at most this share of the first FRAMING_SAMPLE_ROWS texts share one RE2 pass over
+# all texts (their patterns joined by "|"); each then runs on the texts that pass keeps only. A
+# pass costs about the same for one pattern or several: at 100 MB of source six markers took one
+# 0.12 s pass and 0.02 s on its 3,955 texts, instead of six passes of 0.11 s. Any grouping gives
+# the same counts; the sample only decides which markers are rare enough to gain.
+FRAMING_SAMPLE_ROWS = 2_000
+FRAMING_RARE_SHARE = 0.05
+
+
 def framing_counts(texts: pa.Array | pa.ChunkedArray) -> list[int]:
     """How many of `texts` each framing marker's regex finds (exactly as `re.search` would)."""
+    patterns = _framing_patterns()
+    sample = texts.slice(0, FRAMING_SAMPLE_ROWS)
+    rare = {i for i, (_, superset, _) in enumerate(patterns)
+            if (pc.sum(pc.match_substring_regex(sample, superset)).as_py() or 0) <= FRAMING_RARE_SHARE * len(sample)}
+    if len(rare) > 1:
+        joined = "|".join(f"(?:{patterns[i][1]})" for i in sorted(rare))
+        rare_texts = texts.filter(pc.match_substring_regex(texts, joined))  # every text a rare marker finds
     counts = []
-    for rx, superset, loose in _framing_patterns():
-        hits = pc.match_substring_regex(texts, superset)
+    for i, (rx, superset, loose) in enumerate(patterns):
+        pool = rare_texts if len(rare) > 1 and i in rare else texts
+        hits = pc.match_substring_regex(pool, superset)
         if not loose:
             counts.append(pc.sum(hits).as_py() or 0)
             continue
-        candidates = texts.filter(hits).to_pylist()
+        candidates = pool.filter(hits).to_pylist()
         counts.append(sum(1 for t in candidates if rx.search(t)))
     return counts
 
@@ -167,6 +184,36 @@ def file_stats(out_dir: Path) -> dict[str, dict[str, SplitStats]]:
                     s.example = batch.slice(0, 1).to_pylist()[0]
             splits[config][split] = s
     return splits
+
+
+class FilesFromGroups:
+    """file_stats drawn from row groups a pass reads anyway (the build's JSON Schema check reads
+    every row group of every file, every column): the records, Arrow bytes and first records
+    without reading the files again (0.7 s at 100 MB of source); sizes and sha256 from the files."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.splits = {config: {split: SplitStats() for split in paths.splits_of(config)} for config in paths.CONFIGS}
+        self.groups: dict[tuple[str, str], int] = {}
+
+    def add(self, config: str, split: str, group: pa.Table) -> None:
+        """One row group of a file, all its columns, in file order (validate.RowGroupObserver)."""
+        s = self.splits[config][split]
+        s.num_examples += group.num_rows
+        s.num_bytes += group.nbytes
+        if s.example is None and group.num_rows:
+            s.example = group.slice(0, 1).to_pylist()[0]
+        self.groups[config, split] = self.groups.get((config, split), 0) + 1
+
+    def stats(self) -> dict[str, dict[str, SplitStats]] | None:
+        """file_stats(out_dir), or None unless every row group of every file was added."""
+        for config, splits in self.splits.items():
+            for split, s in splits.items():
+                path = self.out_dir / paths.parquet_relpath(config, split)
+                if self.groups.get((config, split), 0) != pq.ParquetFile(path).num_row_groups:
+                    return None
+                s.file_bytes, s.sha256 = path.stat().st_size, croissant.file_sha256(path)
+        return self.splits
 
 
 def _paragraph_group_stats(path: Path, group: int) -> tuple[list[int], dict[str, int], list[int]]:

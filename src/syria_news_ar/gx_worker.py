@@ -124,14 +124,21 @@ def _run_suites_only(
 def _run_share(
     out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: tuple[str, ...], claims: Claims
 ) -> Answers:
-    """The worker's share of validation when it shares the checks: the JSON Schema check, the
-    suites, then each part of the card's data that the build has not claimed first."""
-    from .card import claimed_parts
+    """The worker's share of validation when it shares the checks: the JSON Schema check, which
+    reads every row group of every file and so also draws the card's file statistics (claimed
+    first; None if the check could not read them all), the suites, then each part of the card's
+    data that the build has not claimed first."""
+    from .card import FILES_PART, FilesFromGroups, card_parts, claimed_parts
     from .validate import schema_report
 
-    schemas = schema_report(out_dir, params)
+    files = FilesFromGroups(out_dir) if claims.take(FILES_PART) else None
+    schemas = schema_report(out_dir, params, files.add if files is not None else None)
     answers = Answers(_run_suites(out_dir, params, expected_sizes, configs), schemas)
-    answers.card_parts = claimed_parts(out_dir, claims)
+    drawn = claimed_parts(out_dir, claims)
+    if files is not None:
+        drawn[FILES_PART] = files.stats()
+        drawn = {name: drawn[name] for name in card_parts(out_dir) if name in drawn}  # in card_parts order
+    answers.card_parts = drawn
     return answers
 
 

@@ -282,9 +282,18 @@ def _by_id(ids: list[Any], values: Iterable[Any]) -> dict[Any, Any]:
     return dict(zip(ids, values))
 
 
-def _sample(table: pa.Table, step: int, start: int = 0) -> Iterator[dict[str, Any]]:
-    """Records start, start + step, ... as dicts, a batch at a time: only these become Python rows."""
-    indices = np.arange(start, table.num_rows, step)
+def sampled_rows(total: int, params: params_mod.ValidateParams) -> np.ndarray:
+    """Rows (over a config's splits, in order) the reference validator checks: all of a config of
+    at most jsonschema_all_records_up_to, else jsonschema_sample_records evenly spaced ones
+    (row k * total // n, k < n)."""
+    n = params.jsonschema_sample_records
+    if total <= max(params.jsonschema_all_records_up_to, n):
+        return np.arange(total, dtype=np.int64)
+    return np.arange(n, dtype=np.int64) * total // n
+
+
+def _sample(table: pa.Table, indices: np.ndarray) -> Iterator[dict[str, Any]]:
+    """Records at these rows as dicts, a batch at a time: only these become Python rows."""
     for lo in range(0, len(indices), 1_000):  # a thousand documents: ~20 MB of text
         yield from table.take(pa.array(indices[lo : lo + 1_000])).to_pylist()
 
@@ -339,25 +348,32 @@ def _sentence_offsets_and_cover(
     return bad_offsets, bad_cover
 
 
-def check_schemas(report: Report, out_dir: Path, params: params_mod.ValidateParams) -> None:
+RowGroupObserver = Callable[[str, str, pa.Table], None]  # (config, split, every column of one row group)
+
+
+def check_schemas(report: Report, out_dir: Path, params: params_mod.ValidateParams, observe: RowGroupObserver | None = None) -> None:
     """Every record column-wise (schema_check), and the reference validator on every record of a
-    small config or an evenly spaced sample of a large one (same constraints, two implementations).
-    Files are read a row group at a time, so this holds one row group of one file."""
+    small config or an evenly spaced sample of a large one (sampled_rows; same constraints, two
+    implementations). Files are read a row group at a time, so this holds one row group of one
+    file; `observe` is shown each row group of each file as read (the build's card.FilesFromGroups)."""
     import pyarrow.parquet as pq
 
     for config in paths.CONFIGS:
         files = {split: out_dir / paths.parquet_relpath(config, split) for split in paths.splits_of(config)}
         validator = Draft202012Validator(schema.load(config))
-        total = sum(pq.ParquetFile(path).metadata.num_rows for path in files.values())
-        step = 1 if total <= params.jsonschema_all_records_up_to else max(1, total // params.jsonschema_sample_records)
+        metas = {split: pq.ParquetFile(path).metadata for split, path in files.items()}
+        rows = sampled_rows(sum(meta.num_rows for meta in metas.values()), params)
         bad: list[str] = []
         sampled: list[str] = []
+        first = 0  # the config's row number of the group's first row
         for split, path in files.items():
             found = Violations(config)
-            first = 0  # the split's row number of the group's first row
             for table in read_row_groups(path):
                 found.add(table)
-                for r in _sample(table, step, -first % step):
+                if observe is not None and metas[split].num_row_groups:  # (not the empty table of a file without row groups)
+                    observe(config, split, table)
+                mine = rows[np.searchsorted(rows, first) : np.searchsorted(rows, first + table.num_rows)] - first
+                for r in _sample(table, mine):
                     for err in validator.iter_errors(r):
                         where = "/".join(map(str, err.absolute_path))
                         sampled.append(f"{split} id={r.get('id', r.get('line_number'))} {where}: {err.message[:80]}")
@@ -971,10 +987,10 @@ def _guarded(report: Report, check: Callable[..., None], *args: Any) -> None:
         report.check(f"{name}.could_run", [f"{type(exc).__name__}: {exc}"[:120]], "check could not run on this data")
 
 
-def schema_report(out_dir: Path, params: params_mod.Params) -> Report:
-    """The JSON Schema check alone: the first rows of validate's report."""
+def schema_report(out_dir: Path, params: params_mod.Params, observe: RowGroupObserver | None = None) -> Report:
+    """The JSON Schema check alone: the first rows of validate's report (check_schemas for `observe`)."""
     report = Report()
-    _guarded(report, check_schemas, out_dir, params.validate)
+    _guarded(report, check_schemas, out_dir, params.validate, observe)
     return report
 
 
