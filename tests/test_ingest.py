@@ -671,3 +671,22 @@ def test_reject_reason_equals_the_plain_definition(share, minimum):
     p = params.IngestParams(min_arabic_letter_share=share, min_arabic_letters=minimum, batch_lines=1)
     for text in REJECT_CASES + [unicodedata.normalize("NFKC", t) for t in REJECT_CASES]:
         assert ingest_mod.reject_reason(text, p) == reference_reject_reason(text, p), text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from(list("حلب إدلب،ـًة١ x!")), max_size=12)), max_size=30),
+       st.integers(1, 7))
+def test_key_hashes_are_content_ids_of_the_normalized_keys(texts, rows) -> None:
+    """The key hash column made after assembly: content_id(normalized_key(text)) of every text,
+    null where the text is, whatever the slices it is hashed in."""
+    import pyarrow as pa
+
+    from syria_news_ar import ingest as ingest_mod
+    from syria_news_ar.clean import normalized_key
+    from syria_news_ar.ids import content_id
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ingest_mod, "KEY_ROWS", rows)
+        column = ingest_mod.key_hashes(pa.array(texts, pa.string()))
+    column.validate(full=True)
+    assert column.to_pylist() == [None if t is None else content_id(normalized_key(t)) for t in texts]
