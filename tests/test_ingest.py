@@ -458,6 +458,7 @@ def force_two_processes(monkeypatch):
     """Every file is cut in two at its middle line boundary."""
     monkeypatch.setattr(ingest_mod, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(ingest_mod, "SPAWN_COST_BYTES", 0)
+    monkeypatch.setattr(ingest_mod, "KEY_WARMUP_BYTES", 0)
 
 
 def ingest_one_process(path: Path, params) -> ingest_mod.IngestResult:
@@ -529,6 +530,7 @@ def test_two_processes_and_batch_size_one_give_the_same_table(tmp_path, ingest_p
     variants = {"batch_1": ingest_one_process(path, single_line_batches)}
     monkeypatch.setattr(ingest_mod, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(ingest_mod, "SPAWN_COST_BYTES", 0)
+    monkeypatch.setattr(ingest_mod, "KEY_WARMUP_BYTES", 0)
     variants["two_processes"] = ingest(path, ingest_params)
     variants["two_processes_batch_7"] = ingest(path, seven_line_batches)
     for name, result in variants.items():
