@@ -421,8 +421,12 @@ def test_arrow_keys_equal_reference(texts: list[str | None], cut: int, chunk_cha
         assert arrow_normalized_keys(column) == [normalized_key(t or "") for t in array.to_pylist()]
         assert arrow_key_digests(column).tobytes() == b"".join(content_digest(normalized_key(t or "")) for t in array.to_pylist())
     hashes, offsets = arrow_key_shingle_hashes(column, n)
-    expected_hashes, expected_offsets = shingle_hashes([normalized_key(t or "") for t in array.to_pylist()], n)
+    keys = [normalized_key(t or "") for t in array.to_pylist()]
+    expected_hashes, expected_offsets = shingle_hashes(keys, n)
     assert hashes.tolist() == expected_hashes.tolist() and offsets.tolist() == expected_offsets.tolist()
+    hashes, offsets, words = clean_mod.arrow_key_shingle_hashes_and_words(column, n)
+    assert hashes.tolist() == expected_hashes.tolist() and offsets.tolist() == expected_offsets.tolist()
+    assert words.tolist() == [k.count(" ") + 1 for k in keys]
 
 
 @settings(max_examples=300, deadline=None)

@@ -165,3 +165,20 @@ def test_locality_order_keeps_the_pairs_and_brings_linked_rows_together() -> Non
     assert most_rows_in_use(pairs, 20) == 19
     assert most_rows_in_use(ordered, 20) == 10  # one group at a time
     assert locality_order(np.zeros((0, 2), dtype=np.int64), 3).shape == (0, 2)
+
+
+def test_band_rows_compiled_and_numpy_forms_agree(params) -> None:
+    """band_rows' two forms (compiled where this process has the kernels loaded, numpy from the
+    keys as Python strings elsewhere) give the same band hashes and word counts, across batches."""
+    import pyarrow as pa
+    import pytest
+
+    texts = pa.array([line for line in SEED.read_text(encoding="utf-8").split("\n")][:300] + ["", "x", "، ،", "حلب، إدلب!"], pa.string())
+    forms = {}
+    for compiled in (True, False):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(dedup_mod, "compiled_keys_loaded", lambda: compiled)
+            patch.setattr(dedup_mod, "BATCH", 64)
+            forms[compiled] = dedup_mod.band_rows(texts, params.deduplicate)
+    assert (forms[True][0] == forms[False][0]).all() and forms[True][1].tolist() == forms[False][1].tolist()
+    assert forms[True][1][-4:].tolist() == [1, 1, 1, 2]  # an empty key is one word

@@ -420,16 +420,30 @@ def arrow_key_shingle_hashes(texts: pa.Array | pa.ChunkedArray, n: int) -> tuple
     """minhash.shingle_hashes(arrow_normalized_keys(texts), n), computed where the compiled pass
     writes each key (utf8_kernels.key_shingle_hashes_of_utf8): no Python string per key and no
     UTF-32 copy of them. Returns (flat hashes, int64 offsets)."""
+    hashes, offsets, _ = _key_shingles(texts, n, False)
+    return hashes, offsets
+
+
+def arrow_key_shingle_hashes_and_words(texts: pa.Array | pa.ChunkedArray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """arrow_key_shingle_hashes and each key's word count (its spaces plus one, as
+    key.count(" ") + 1 on the Python key)."""
+    return _key_shingles(texts, n, True)
+
+
+def _key_shingles(texts: pa.Array | pa.ChunkedArray, n: int, words: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from .arrow_text import utf8_slices
     from .utf8_kernels import key_shingle_hashes_of_utf8
 
-    parts = [key_shingle_hashes_of_utf8(utf8, offsets[:-1], offsets[1:], _key_code_table(), _key_growth(), n) for utf8, offsets in utf8_slices(texts)]
+    parts = []
+    for utf8, offsets in utf8_slices(texts):
+        counts = np.zeros(len(offsets) - 1 if words else 0, dtype=np.int64)
+        parts.append((*key_shingle_hashes_of_utf8(utf8, offsets[:-1], offsets[1:], _key_code_table(), _key_growth(), n, counts), counts))
     if len(parts) == 1:
         return parts[0]
-    flat = np.concatenate([np.zeros(0, dtype=np.uint64)] + [h for h, _ in parts])
-    ends = np.cumsum([0] + [int(o[-1]) for _, o in parts])
-    offsets = np.concatenate([np.zeros(1, dtype=np.int64)] + [o[1:] + shift for (_, o), shift in zip(parts, ends)])
-    return flat, offsets
+    flat = np.concatenate([np.zeros(0, dtype=np.uint64)] + [h for h, _, _ in parts])
+    ends = np.cumsum([0] + [int(o[-1]) for _, o, _ in parts])
+    offsets = np.concatenate([np.zeros(1, dtype=np.int64)] + [o[1:] + shift for (_, o, _), shift in zip(parts, ends)])
+    return flat, offsets, np.concatenate([np.zeros(0, dtype=np.int64)] + [w for _, _, w in parts])
 
 
 def _span_key_buffers(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Iterator[np.ndarray]:

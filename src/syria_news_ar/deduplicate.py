@@ -9,6 +9,7 @@ hashes (bands x 8 bytes) and a flag; keys are recomputed for the few candidates.
 """
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .clean import arrow_key_shingle_hashes, normalized_keys
+from .clean import arrow_key_shingle_hashes, arrow_key_shingle_hashes_and_words, normalized_keys
 from .ingest import STATUS_TEXT
 from .minhash import band_hashes, shingle_hashes, signatures
 from .params import DedupParams
@@ -26,7 +27,7 @@ from .progress import progress
 from .segment import KIND_PARAGRAPH
 from .texts_at import TextsAt
 from .unionfind import UnionFind
-from .worker import share_work
+from .worker import HEAD_START_SHARE, share_work
 
 if TYPE_CHECKING:
     from .set_pool import SetPool
@@ -38,6 +39,12 @@ BATCH = 2_000  # paragraphs hashed at once: bounds the shingle buffers
 # From this many distinct paragraphs a worker process hashes the second half (~26 us a
 # paragraph here: 5.1 s for the 100 MB benchmark's 195k; a worker starts in ~0.5 s).
 MINHASH_WORKER_MIN = 30_000
+# This process's share of the MinHash signatures when it has the compiled key shingling loaded
+# (the build's, since ingest hashed its keys), the worker's numpy form taking longer a paragraph.
+# The 100 MB benchmark's MinHash phase on cached inputs (2026-12-05): 1.50-1.62 s at 0.68 (both
+# ending together; 1.45-1.58 s at 0.65 and 0.70), against 2.03 s with the numpy form in both and
+# 0.55 here, and 1.81 s with the compiled form at 0.55 (this process then waited 0.4 s).
+MINHASH_HEAD_SHARE_COMPILED = 0.68
 # Candidate pairs confirmed at once (a block needs the shingle sets of at most twice as many rows;
 # a set averaged 238 hashes, 1.9 KB, at 100 MB), and the shingle sets kept for later blocks at
 # most. Simulated on the 1 GB benchmark's 7.33M pairs over 1.85M rows (one connected graph of
@@ -127,20 +134,33 @@ def candidate_pairs(bands: np.ndarray) -> np.ndarray:
     return pairs
 
 
+def compiled_keys_loaded() -> bool:
+    """Whether this process has the compiled key kernels loaded (utf8_kernels): numba and a loaded
+    kernel are ~140-180 MB of RSS in a fresh process, which the MinHash worker would add at
+    deduplicate's peak, so only a process that has them already uses them here."""
+    return "syria_news_ar.utf8_kernels" in sys.modules
+
+
 def band_rows(texts: pa.Array | TextsAt, params: DedupParams) -> tuple[np.ndarray, np.ndarray]:
-    """(LSH band hashes, word counts) of every text's normalized key, the keys of BATCH texts in Python
-    at a time (picklable in and out: a worker can do a share)."""
+    """(LSH band hashes, word counts) of every text's normalized key, BATCH texts at a time
+    (picklable in and out: a worker can do a share): the keys' shingles hashed in compiled code
+    where this process has it loaded (compiled_keys_loaded), else from the keys as Python strings
+    in numpy (the same hashes and counts, tested)."""
     n = len(texts)
     bands = np.zeros((n, params.lsh_bands), dtype=np.uint64)
     n_words = np.zeros(n, dtype=np.int64)
+    compiled = compiled_keys_loaded()
     for lo in progress(range(0, n, BATCH), desc="minhash", unit=" batches", total=-(-n // BATCH)):
-        # the numpy form, not the compiled Arrow one: numba and a loaded kernel are ~140 MB of RSS
-        # in a fresh process, which the MinHash worker would add at deduplicate's peak
-        keys = normalized_keys(texts.slice(lo, BATCH).to_pylist())
-        n_words[lo : lo + len(keys)] = [k.count(" ") + 1 for k in keys]
-        hashes, offsets = shingle_hashes(keys, params.shingle_size)
+        if compiled:
+            hashes, offsets, words = arrow_key_shingle_hashes_and_words(texts.slice(lo, BATCH), params.shingle_size)
+            offsets = offsets.astype(np.uint64)  # as shingle_hashes gives them to rensa
+        else:
+            keys = normalized_keys(texts.slice(lo, BATCH).to_pylist())
+            words = [k.count(" ") + 1 for k in keys]
+            hashes, offsets = shingle_hashes(keys, params.shingle_size)
+        n_words[lo : lo + len(offsets) - 1] = words
         sig = signatures(hashes, offsets, params.num_perm, params.seed)
-        bands[lo : lo + len(keys)] = band_hashes(sig, params.lsh_bands, params.lsh_rows)
+        bands[lo : lo + len(offsets) - 1] = band_hashes(sig, params.lsh_bands, params.lsh_rows)
     return bands, n_words
 
 
@@ -242,7 +262,8 @@ def deduplicate(ingested: pa.Table, segmented: pa.Table, params: DedupParams) ->
     texts = TextsAt.of(ingested["text"], lines - 1)
     full = pc.equal(first["kind"], KIND_PARAGRAPH).to_numpy(zero_copy_only=False)
     n = len(lines)
-    bands, n_words = share_work(band_rows, texts, MINHASH_WORKER_MIN, params)
+    head_share = MINHASH_HEAD_SHARE_COMPILED if compiled_keys_loaded() else 0.5 + HEAD_START_SHARE
+    bands, n_words = share_work(band_rows, texts, MINHASH_WORKER_MIN, params, head_share=head_share)
     full &= n_words >= params.containment_min_words
     pairs = candidate_pairs(bands)
     del bands

@@ -455,12 +455,13 @@ _SHINGLE_P = np.uint64(1_000_003)  # minhash._P
 
 @njit(cache=True, nogil=True)
 def key_shingle_hashes_of_utf8(
-    utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: np.ndarray, growth: int, n: int
+    utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: np.ndarray, growth: int, n: int, words: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover (compiled)
     """minhash.shingle_hashes of the texts' keys (keys_of_utf8's), hashed as each key is written:
     (every n-code-point window's polynomial hash, xor n, through splitmix64's finaliser, flat;
     text t's are flat[offsets[t]:offsets[t + 1]]). A key shorter than n is one shingle, the hash
-    of its whole self xor its length; an empty key's is the finaliser of 0."""
+    of its whole self xor its length; an empty key's is the finaliser of 0. `words`, when it has a
+    slot per text, gets each key's spaces plus one (deduplicate's word count)."""
     longest = _longest(starts, ends)
     key = np.empty(growth * longest + 1, dtype=np.uint8)
     # a key has at most as many code points as its text (each maps to one or none), so at most as
@@ -478,11 +479,15 @@ def key_shingle_hashes_of_utf8(
     for t in range(len(starts)):
         size = _write_key(utf8, starts[t], ends[t], table, key, 0)
         length = 0
+        spaces = 0
         j = 0
         while j < size:
             cp, j = _decode(key, j)
             cps[length] = np.uint64(cp)
             length += 1
+            spaces += cp == 0x20
+        if len(words):
+            words[t] = spaces + 1
         width = min(length, n)
         h = np.uint64(0)
         for k in range(width):

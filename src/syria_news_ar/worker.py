@@ -254,14 +254,15 @@ def _run_share(fn: Callable[..., Any], items: Any, spill_dir: Path, *args: Any) 
     return _spilled_result(fn(items, *args), spill_dir / "result")
 
 
-def share_work(fn: Callable[..., Any], items: Sequence[T], min_items: int, *args: Any) -> Any:
+def share_work(fn: Callable[..., Any], items: Sequence[T], min_items: int, *args: Any, head_share: float = 0.5 + HEAD_START_SHARE) -> Any:
     """fn(items, *args) for a function that maps a batch (a sequence or an Arrow array) to lists
     or arrays (or a tuple of them) item by item: with at least `min_items`, a worker computes the
-    tail while this process does the head, and the parts are concatenated (the same result, by
-    that contract). Arrow texts and numpy results cross through files in a temporary folder."""
+    tail while this process does the head (`head_share` of the items), and the parts are
+    concatenated (the same result, by that contract). Arrow texts and numpy results cross through
+    files in a temporary folder."""
     if len(items) < max(min_items, 2):
         return fn(items, *args)
-    cut = int(len(items) * (0.5 + HEAD_START_SHARE))
+    cut = min(max(int(len(items) * head_share), 1), len(items) - 1)
     with tempfile.TemporaryDirectory(prefix="syria-news-ar-share-") as spill, Worker(f"syria-news-ar-{fn.__name__}") as worker:
         spill_dir = Path(spill)
         worker.submit(_run_share, fn, _spill(items[cut:], spill_dir), spill_dir, *args)
