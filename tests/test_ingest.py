@@ -692,3 +692,16 @@ def test_key_hashes_are_content_ids_of_the_normalized_keys(texts, rows) -> None:
         column = ingest_mod.key_hashes(pa.array(texts, pa.string()))
     column.validate(full=True)
     assert column.to_pylist() == [None if t is None else content_id(normalized_key(t)) for t in texts]
+
+
+def test_the_first_part_is_shorter_by_the_key_hashing_warm_up_only_below_its_size(tmp_path, monkeypatch) -> None:
+    """Below KEY_WARMUP_MAX_BYTES this process loads the key hashing while the worker ends its
+    part, so its own part is shorter by half KEY_WARMUP_BYTES; from that size it is loaded after
+    assembling (its memory then is not on that peak) and the parts are cut as without it."""
+    data = b"".join(b"%06d\n" % i for i in range(10_000))  # 70,000 bytes of 7-byte lines
+    path = write(tmp_path, data)
+    monkeypatch.setattr(ingest_mod, "SPAWN_COST_BYTES", 0)
+    monkeypatch.setattr(ingest_mod, "KEY_WARMUP_BYTES", 14_000)
+    assert ingest_mod._split_point(path, 0, len(data)) == 28_007  # the line start after byte 35,000 - 7,000
+    monkeypatch.setattr(ingest_mod, "KEY_WARMUP_MAX_BYTES", len(data))
+    assert ingest_mod._split_point(path, 0, len(data)) == 35_007

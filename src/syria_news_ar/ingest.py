@@ -54,8 +54,11 @@ from .worker import Worker
 SPAWN_COST_BYTES = 8 << 20
 # Once its part is done, this process loads the compiled key hashing (numba and the kernel from
 # its cache: ~0.6 s) while the worker ends its part; its part is shorter by half the bytes it
-# would ingest meanwhile (~20 MB/s here), so that both are ready together.
+# would ingest meanwhile (~20 MB/s here), so that both are ready together. Not from
+# KEY_WARMUP_MAX_BYTES of source: numba's ~177 MB of RSS would then sit on assembling's peak,
+# the build's highest (2,821 MiB of 2,861 at 1000 MB), so it is loaded after it.
 KEY_WARMUP_BYTES = 12 << 20
+KEY_WARMUP_MAX_BYTES = 256 << 20
 # Smaller files are ingested in one process. Best of 10 on a 2-core VM with other jobs running,
 # one process vs two: 12 MB 0.81 s vs 1.34 s, 16 MB 1.06 vs 0.96, 24 MB 1.60 vs 1.16, 48 MB 3.27
 # vs 1.96. Tests lower it to force the two-process path.
@@ -226,12 +229,18 @@ def _line_boundary_from(buf: bytes | mmap.mmap, pos: int, hi: int) -> int | None
     return m.end() if m and m.end() < hi else None
 
 
+def _warms_up(lo: int, hi: int) -> bool:
+    """Whether this process loads the key hashing while the worker ends its part (see KEY_WARMUP_BYTES)."""
+    return hi - lo < KEY_WARMUP_MAX_BYTES
+
+
 def _split_point(path: Path, lo: int, hi: int) -> int | None:
     """Where the second part of [lo, hi) starts: the first part is longer by half the bytes
     ingested while the worker starts and shorter by half those ingested while this process loads
-    the key hashing, so that both finish together."""
+    the key hashing (if it does then), so that both finish together."""
+    shift = SPAWN_COST_BYTES - (KEY_WARMUP_BYTES if _warms_up(lo, hi) else 0)
     with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        return _line_boundary_from(mm, max(lo, min(lo + (hi - lo + SPAWN_COST_BYTES - KEY_WARMUP_BYTES) // 2, hi)), hi)
+        return _line_boundary_from(mm, max(lo, min(lo + (hi - lo + shift) // 2, hi)), hi)
 
 
 # --------------------------------------------------------------------------------------------
@@ -432,7 +441,8 @@ def _ingest_two_parts(path: Path, start: int, split: int, size: int, params: Ing
         first = _ingest_range(path, start, split, params)
         if first.fault:  # the earliest fault in file order wins; the worker's part is moot
             return _assemble(path, [first])
-        key_hashes(pa.array([""], pa.string()))  # load the compiled hashing while the worker ends its part
+        if _warms_up(start, size):
+            key_hashes(pa.array([""], pa.string()))  # load the compiled hashing while the worker ends its part
         second = worker.result()
         with pa.memory_map(str(second.spilled)) as source:
             second = dataclasses.replace(second, table=pa.ipc.open_file(source).read_all(), spilled=None)
