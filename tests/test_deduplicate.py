@@ -105,7 +105,9 @@ def test_candidate_pairs_link_every_bucket_whatever_bands_are_merged_together(ro
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(0, 20), max_size=30))
 def test_sorted_unique(a: list[int]) -> None:
-    assert sorted_unique(np.array(a, dtype=np.uint64)).tolist() == sorted(set(a))
+    values = np.array(a, dtype=np.uint64)
+    assert sorted_unique(values).tolist() == sorted(set(a)) and values.tolist() == a  # not sorted in place
+    assert sorted_unique(values, owned=True).tolist() == sorted(set(a))
 
 
 @settings(max_examples=300, deadline=None)
