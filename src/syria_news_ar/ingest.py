@@ -85,7 +85,7 @@ INGEST_SCHEMA = pa.schema(
         ("line_number", pa.int64()),
         ("byte_start", pa.int64()),
         ("byte_end", pa.int64()),
-        ("raw_sha256", pa.string()),
+        ("raw_sha256", pa.binary(32)),  # the ledger's hex digits are made as it is written (records.py)
         ("status", pa.string()),
         ("reason", pa.string()),
         ("text", pa.string()),
@@ -370,7 +370,7 @@ def _batch(
         pa.array(range(first_line, first_line + n), pa.int64()),
         pa.array([lo for lo, _ in spans], pa.int64()),
         pa.array([hi for _, hi in spans], pa.int64()),
-        pa.array([hashlib.sha256(raw).hexdigest() for raw in raws], pa.string()),
+        pa.array([hashlib.sha256(raw).digest() for raw in raws], pa.binary(32)),
         pa.array(status, pa.string()),
         pa.array(reasons, pa.string()),
         pa.array(texts, pa.string()),
