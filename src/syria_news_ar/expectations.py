@@ -364,8 +364,11 @@ ROW_WISE_TYPES = frozenset({
 # Since the frames keep pandas' Arrow strings (derivations in pyarrow, no batch fingerprints), the
 # suites alone at 100 MB, each a few runs on 2026-12-04: 6.1-6.3 s with 8 MiB, 5.3-6.1 s with
 # 16 MiB (both peaking at 416-418 MB, in a whole-split run), 5.1-5.6 s and 457 MB with 32 MiB.
+# On 2026-12-05, with faster derivations and a 100 MB build peaking at 847 MiB: 2.92-3.03 s and
+# 350-371 MiB with 32 MiB, against 3.28-3.51 s and 321 MiB with 16 MiB (each GX run has a fixed
+# cost, and a batch of 32 MiB is one of the writer's row groups).
 BATCH_ROWS = 100_000
-BATCH_TEXT_BYTES = 16 << 20
+BATCH_TEXT_BYTES = 32 << 20
 
 
 def _batched(meta: Any) -> bool:
