@@ -55,8 +55,9 @@ SPAWN_COST_BYTES = 8 << 20
 # Once its part is done, this process loads the compiled key hashing (numba and the kernel from
 # its cache: ~0.6 s) while the worker ends its part; its part is shorter by half the bytes it
 # would ingest meanwhile (~20 MB/s here), so that both are ready together. Not from
-# KEY_WARMUP_MAX_BYTES of source: numba's ~177 MB of RSS would then sit on assembling's peak,
-# the build's highest (2,821 MiB of 2,861 at 1000 MB), so it is loaded after it.
+# KEY_WARMUP_MAX_BYTES of source, where memory binds: numba's ~177 MB of RSS would then sit on the
+# parts' and assembling's peak (2,522 MiB at 1000 MB without it, in a build of ea2d972; the
+# build's highest was then confirmation's, 2,786 of 2,861), so it is loaded after assembling.
 KEY_WARMUP_BYTES = 12 << 20
 KEY_WARMUP_MAX_BYTES = 256 << 20
 # Smaller files are ingested in one process. Best of 10 on a 2-core VM with other jobs running,
