@@ -431,6 +431,8 @@ def arrow_key_shingle_hashes_and_words(texts: pa.Array | pa.ChunkedArray, n: int
 
 
 def _key_shingles(texts: pa.Array | pa.ChunkedArray, n: int, words: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(flat shingle hashes, int64 offsets, each key's word count or an empty array) of the texts,
+    a slice of their UTF-8 at a time."""
     from .arrow_text import utf8_slices
     from .utf8_kernels import key_shingle_hashes_of_utf8
 

@@ -485,8 +485,8 @@ def _value_counts(column: pa.ChunkedArray) -> dict[object, int]:
 
 
 def _assemble(path: Path, parts: list[_Part]) -> IngestResult:
-    """One table numbered through the file; raise the first part's UTF-8 fault, else
-    NoArabicTextError when no part has a text line."""
+    """One table numbered through the file, with the text lines' key hashes (key_hashes); raise the
+    first part's UTF-8 fault, else NoArabicTextError when no part has a text line."""
     tables: list[pa.Table] = []
     lines = 0
     for part in parts:
@@ -502,8 +502,9 @@ def _assemble(path: Path, parts: list[_Part]) -> IngestResult:
     rules = sum((part.rules for part in parts), Counter())
     for part in parts:
         part.table = None  # `tables` holds the only references now
-    del table
-    return IngestResult(_one_chunk_per_column(tables), {rule: rules.get(rule, 0) for rule in RULES})
+    table = _one_chunk_per_column(tables)  # (from the parts, which it drops)
+    table = table.append_column(INGEST_SCHEMA.field("key_hash"), key_hashes(table.column("text").chunk(0)))
+    return IngestResult(table, {rule: rules.get(rule, 0) for rule in RULES})
 
 
 def _one_chunk_per_column(tables: list[pa.Table]) -> pa.Table:
@@ -520,8 +521,7 @@ def _one_chunk_per_column(tables: list[pa.Table]) -> pa.Table:
         del chunks
         tables[:] = [table.drop_columns([name]) for table in tables]  # in place: the caller's list must not keep them
         release_memory()  # the allocator keeps freed pages for reuse otherwise, and the next column is smaller
-    columns["key_hash"] = key_hashes(columns["text"])
-    return pa.table([columns[n] for n in INGEST_SCHEMA.names], schema=INGEST_SCHEMA)
+    return pa.table([columns[n] for n in PART_SCHEMA.names], schema=PART_SCHEMA)
 
 
 def ingest(path: Path, params: IngestParams) -> IngestResult:

@@ -366,5 +366,6 @@ def _lines(ingested: pa.Table, seg_line: np.ndarray, seg_doc: np.ndarray, seg_fi
         "status": status,
     })
     # the 32-byte digests, hex-encoded a row group at a time as the ledger is written (derived_columns):
-    # 64 characters and an offset a line held from ingest to writing were 156 MB at 1000 MB of source
+    # 64 characters and an offset a line held from ingest to writing were 156.1 MB (binary: 73.4 MB)
+    # for the 2,295,201 lines of the 1000 MB benchmark corpus
     return table.append_column("raw_sha256", ingested["raw_sha256"]), doc_of_line

@@ -775,8 +775,9 @@ def check_texts(report: Report, tables: Tables, watched: Mapping[str, WatchedTex
     row group at a time: the paragraphs' are fetched by record (ParagraphTexts) for the sentences
     cut from them and the documents joined of them. Whether a text is clean is taken as the other
     checks read it (WatchedTexts); those checks are reported after the clean-text ones even when
-    one of them stops the rest (`texts.could_run`)."""
-    dirty = {config: watched[config] for config in ("paragraphs", "sentences", "documents")}
+    one of them stops the rest (`texts.could_run`). The sentences' tables are dropped from `tables`
+    once their pass is done, so the documents' pass does not hold them."""
+    dirty = watched
     done: list[tuple[str, list[Any], str]] = []
     try:
         pars = tables["paragraphs"].values()
@@ -784,7 +785,6 @@ def check_texts(report: Report, tables: Tables, watched: Mapping[str, WatchedTex
         n_sentences = pc.fill_null(_arrow_column(pars, "n_sentences"), -1).to_numpy().astype(np.int64)
         bad_offsets, bad_cover = _sentence_offsets_and_cover(index, texts, n_sentences, tables.pop("sentences").values(),
                                                              lambda: _streamed(dirty["sentences"].splits.values()))
-        # (the sentences' columns are dropped with it: not held through the documents' pass)
         done.append(("sentences.offsets", bad_offsets, "sentences whose offsets do not give their text"))
         done.append(("sentences.cover", bad_cover, "paragraphs whose sentences do not cover them (or n_sentences/positions disagree)"))
         docs = tables["documents"].values()
