@@ -1,7 +1,7 @@
 """The fast paths change nothing: batch sizes and process counts never change a byte of output.
 
 Steps 1-4 run twice on the same source, once with the defaults and once with every batch size set
-to 1 and ingest forced into two processes, and the Parquet files and step metrics must
+to 1, ingest forced into two processes and the split's keys on one thread, and the Parquet files and step metrics must
 be identical.
 """
 from __future__ import annotations
@@ -38,6 +38,7 @@ def tiny_batches(monkeypatch: pytest.MonkeyPatch, params: Params, two_processes:
     monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 0 if two_processes else 1 << 62)
     monkeypatch.setattr(deduplicate, "BATCH", 1)
     monkeypatch.setattr(split, "KEY_BATCH", 1)
+    monkeypatch.setattr(split, "KEY_THREADS_MAX_BYTES", -1)  # the split's key digests on one thread
     monkeypatch.setattr(records, "SLICE_BATCH", 1)
     monkeypatch.setattr(records, "CODEPOINT_BATCH", 1)
     monkeypatch.setattr(records, "GATHER_ROWS", 1)

@@ -115,12 +115,14 @@ def test_close_is_idempotent_and_quick_for_an_unused_worker() -> None:
     assert worker_children() == []
 
 
-def test_a_large_source_starts_the_worker_after_deduplication(
-    seed_build, tmp_path: Path, params: Params, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("starts_after", ["signatures", "records"])
+def test_a_larger_source_starts_the_worker_later(
+    starts_after: str, seed_build, tmp_path: Path, params: Params, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Above LATE_START_MIN_BYTES the worker is not running during ingest, segment and
-    deduplicate (their peaks do not carry GX's memory), and the build is the same: its report
-    too, though the worker ran the schema check."""
+    """From LATE_START_MIN_BYTES the worker is not running during ingest and segment, and starts
+    once deduplicate's signatures are done; from LAST_START_MIN_BYTES not before the records are
+    assembled (deduplicate's peak does not carry GX's memory). The build is the same either way:
+    its report too, though the worker ran the schema check."""
     import syria_news_ar.build as build_mod
     import syria_news_ar.deduplicate as dedup_mod
     import syria_news_ar.gx_worker as gx_mod
@@ -128,9 +130,14 @@ def test_a_large_source_starts_the_worker_after_deduplication(
     children_during_dedup: list[list[int]] = []
     deduplicate = dedup_mod.deduplicate
 
-    def watched(*args, **kwargs):
+    def watched(*args, after_signatures, **kwargs):
         children_during_dedup.append(worker_children())
-        return deduplicate(*args, **kwargs)
+
+        def signatures_done() -> None:
+            after_signatures()
+            children_during_dedup.append(worker_children())
+
+        return deduplicate(*args, after_signatures=signatures_done, **kwargs)
 
     reports = []
 
@@ -141,6 +148,7 @@ def test_a_large_source_starts_the_worker_after_deduplication(
 
     with_worker_answers = build_mod.with_worker_answers
     monkeypatch.setattr(gx_mod, "LATE_START_MIN_BYTES", SEED.stat().st_size)
+    monkeypatch.setattr(gx_mod, "LAST_START_MIN_BYTES", SEED.stat().st_size + (starts_after == "signatures"))
     monkeypatch.setattr(gx_mod, "SHARE_CHECKS_MIN_BYTES", SEED.stat().st_size)
     monkeypatch.setattr(dedup_mod, "deduplicate", watched)
     monkeypatch.setattr(build_mod, "with_worker_answers", kept)
@@ -150,7 +158,8 @@ def test_a_large_source_starts_the_worker_after_deduplication(
     assert result["validation"] == serial.summary()
     [(shared, report)] = reports
     assert shared and (report.checked, list(report.entries)) == (serial.checked, list(serial.entries))  # the worker's schema rows first
-    assert children_during_dedup == [[]]
+    [at_entry, after_signatures] = children_during_dedup
+    assert at_entry == [] and len(after_signatures) == (starts_after == "signatures")
     assert worker_children() == []
     for path in sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file()):
         assert (out / path).read_bytes() == (seed_build[0] / path).read_bytes(), path

@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 def build(source: Path, out_dir: Path, params: Params, metrics_dir: Path | None = None) -> dict[str, Any]:
     """Run every step; the output folder (and metrics) change only if all of them succeed.
 
-    The GX suites run in a worker process started first (once the records are assembled, for a
-    large source), so importing GX overlaps the steps before validation and running the suites
+    The GX suites run in a worker process started first (for a larger source once deduplicate's
+    signatures are done, or once the records are assembled: gx_worker.SuiteWorker.for_source), so
+    importing GX overlaps the steps before validation and running the suites
     overlaps the plain checks; closing it on the way out (success, failure or Ctrl-C) leaves no
     process behind.
     """
@@ -54,12 +55,12 @@ def _build(worker: SuiteWorker, source: Path, out_dir: Path, params: Params, met
     clock.lap("ingest", f"{ingest_metrics['lines']:,} lines read")
     seg = segment(ingested.table, params.segment)
     clock.lap("segment", f"{seg.documents.num_rows:,} documents")
-    dedup = deduplicate(ingested.table, seg.lines, params.deduplicate)
+    dedup = deduplicate(ingested.table, seg.lines, params.deduplicate, after_signatures=worker.signatures_done)
     clock.lap("deduplicate", f"{dedup.stats['distinct_paragraphs']:,} distinct paragraphs")
     records = assemble(ingested.table, seg.lines, seg.documents, dedup.table)
     step_metrics = {"ingest": ingest_metrics, "segment": seg.metrics(), "deduplicate": dedup.stats}
     del ingested, seg, dedup  # the records hold what is left to write (freed ~260 MB at 100 MB before the split)
-    worker.start()  # if the source was too large to start it first: not while assembling, the step's peak
+    worker.start()  # if the source was too large to start it earlier: not while assembling, the step's peak
     doc_split, split_stats = split_documents(records, params)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)

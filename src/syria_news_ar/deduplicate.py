@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -261,7 +261,10 @@ class DedupResult:
     stats: dict[str, object]
 
 
-def deduplicate(ingested: pa.Table, segmented: pa.Table, params: DedupParams) -> DedupResult:
+def deduplicate(ingested: pa.Table, segmented: pa.Table, params: DedupParams, after_signatures: Callable[[], None] | None = None) -> DedupResult:
+    """Near-duplicate clusters of the first occurrences; `after_signatures` is called once the
+    MinHash signatures are done, when this process goes on alone (the build starts its GX worker
+    there for a mid-sized source: gx_worker.SuiteWorker.signatures_done)."""
     # only the columns used: a filter of the whole table copied every first line's sentence
     # offsets too, held through the step (~130 MB at the 1000 MB benchmark, at its peak)
     first = segmented.select(["line_number", "kind"]).filter(segmented["first_occurrence"])
@@ -273,6 +276,8 @@ def deduplicate(ingested: pa.Table, segmented: pa.Table, params: DedupParams) ->
     head_share = MINHASH_HEAD_SHARE_COMPILED if compiled_keys_loaded() else 0.5 + HEAD_START_SHARE
     bands, n_words = share_work(band_rows, texts, MINHASH_WORKER_MIN, params, head_share=head_share)
     release_memory()  # what the signatures freed: not held through the candidates and confirmation
+    if after_signatures is not None:
+        after_signatures()
     full &= n_words >= params.containment_min_words
     pairs = candidate_pairs(bands)
     del bands

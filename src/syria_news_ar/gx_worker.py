@@ -3,8 +3,7 @@
 Importing GX takes ~1.2 s (see DEFERRED_IMPORTS) and its suites 3.4 s on the 100 MB benchmark
 output in a fresh process, 2.68-2.92 s when repeated in one (alone, 2026-12-05; 11.8 s before
 expectations.py stopped GX's batch fingerprints and Python-string derivations), all
-single-threaded. The worker is started first
-thing in a small build (once the records are assembled in a large one, see
+single-threaded. The worker is started first thing in a small build (later in a larger one, see
 LATE_START_MIN_BYTES) and imports GX while this process works; it then reads the written Parquet
 itself and runs the suites (by the source's size also the JSON Schema check before them and the
 card's data after them, see Answers) while this process runs the plain checks. Closing it stops
@@ -142,12 +141,17 @@ def _run_share(
     return answers
 
 
-# A source at least this large starts the worker only once the records are assembled
-# (`SuiteWorker.for_source`, build.py): its import then overlaps splitting and writing (~6 s at
-# 100 MB of source), and the ~170 MB it holds once GX and pandas are imported are not held while
-# ingest, segment, deduplicate (each using both cores) and assembling peak. A smaller build
-# starts it first thing, as importing GX is then its longest path.
+# Where the build starts the worker, by the source's size (`SuiteWorker.for_source`). Below
+# LATE_START_MIN_BYTES first thing, as importing GX is then a small build's longest path. From
+# there, once deduplicate's MinHash signatures are done (`signatures_done`): its ~1.2 s import then
+# fills the core that the candidate pairs and their confirmation leave idle, and its ~170 MB are
+# not held while ingest, segment and the signatures use both cores. 100 MB builds, four
+# alternated pairs (2026-12-05, with the split's two key threads, which need that core):
+# 18.26-18.87 s against 19.03-19.25 s when it started once the records were assembled. From
+# LAST_START_MIN_BYTES on, once the records are assembled (build.py), where memory binds: the
+# ~170 MB are then not held while deduplicate and assembling peak (1000 MB benchmark).
 LATE_START_MIN_BYTES = 16 << 20
+LAST_START_MIN_BYTES = 256 << 20
 # From this size on the worker also runs the JSON Schema check before its suites and then draws
 # the parts of the card's data (card.card_part) that the build has not claimed, since the suites
 # alone end well before the plain checks. Measured alone on 2026-12-04: at 100 MB ~5 s of suites against
@@ -163,19 +167,26 @@ SHARE_CHECKS_MIN_BYTES = 1 << 20
 class SuiteWorker(Worker):
     """A worker that imports GX when started and runs the suites of a written dataset on request."""
 
-    def __init__(self, start: bool = True, shares_checks: bool = False) -> None:
+    def __init__(self, start: bool = True, shares_checks: bool = False, starts_after_signatures: bool = False) -> None:
         super().__init__("syria-news-ar-gx", warm_up=_warm_up, start=start)
         self.shares_checks = shares_checks  # also the schema check and card_data (for_source: from SHARE_CHECKS_MIN_BYTES)
+        self.starts_after_signatures = starts_after_signatures
 
     @classmethod
     def for_source(cls, source: Path) -> SuiteWorker:
-        """Started now for a small source; for a large one, `start()` it later (build.py: once the
-        records are assembled)."""
+        """Started now for a small source; for a larger one later (see LATE_START_MIN_BYTES):
+        `signatures_done`, or `start()` (build.py: once the records are assembled)."""
         try:
             size = source.stat().st_size
         except OSError:  # ingest says what is wrong with it
             size = 0
-        return cls(start=size < LATE_START_MIN_BYTES, shares_checks=size >= SHARE_CHECKS_MIN_BYTES)
+        return cls(start=size < LATE_START_MIN_BYTES, shares_checks=size >= SHARE_CHECKS_MIN_BYTES,
+                   starts_after_signatures=LATE_START_MIN_BYTES <= size < LAST_START_MIN_BYTES)
+
+    def signatures_done(self) -> None:
+        """deduplicate's MinHash signatures are done: start now if this worker starts there."""
+        if self.starts_after_signatures:
+            self.start()
 
     def submit_suites(
         self, out_dir: Path, params: Params, expected_sizes: Mapping[str, Mapping[str, int]] | None, configs: Iterable[str], claims: Claims
