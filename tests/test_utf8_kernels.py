@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syria_news_ar.clean import _key_code_table
-from syria_news_ar.utf8_kernels import joins_differ, key_digests_of_utf8, keys_of_utf8, never_longer, spans_differ, spans_not_blank
+from syria_news_ar.utf8_kernels import chars_and_spaces, joins_differ, key_digests_of_utf8, keys_of_utf8, never_longer, spans_differ, spans_not_blank
 
 IDENTITY = np.arange(0x110000, dtype=np.uint32)
 
@@ -103,3 +103,17 @@ def test_text_number_digests_equal_content_digest(texts: list[str], pairs: list[
     data = np.frombuffer(b"".join(encoded) or b"\0", dtype=np.uint8)
     got = text_number_digests(data, offsets, np.array([w for w, _ in pairs], dtype=np.int64), np.array([k for _, k in pairs], dtype=np.int64), 0x1F)
     assert got.tobytes() == b"".join(content_digest(texts[w], str(k)) for w, k in pairs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT, max_size=6))
+def test_chars_and_spaces_are_arrow_lengths_and_space_counts(texts: list[str]) -> None:
+    """The paragraphs' n_chars and n_words - 1, as pc.utf8_length and pc.count_substring(" ") give them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets, utf8 = _utf8(texts)
+    chars, spaces = chars_and_spaces(utf8, offsets[:-1], offsets[1:])
+    column = pa.array(texts, pa.string())
+    assert chars.tolist() == pc.utf8_length(column).to_pylist() == [len(t) for t in texts]
+    assert spaces.tolist() == pc.count_substring(column, " ").to_pylist() == [t.count(" ") for t in texts]

@@ -7,6 +7,8 @@ copy and several passes over it:
   check's keys of the 100 MB benchmark's texts (validate.keys_in_two_splits): 1.4 s instead of
   3.3 s with the numpy form (cProfile, 2026-12-04).
 - dirty_utf8: the clean-text verdict of every text (validate.dirty_arrow_texts).
+- chars_and_spaces: the paragraphs' n_chars and n_words (records.py): 0.08 s for the 100 MB
+  benchmark's text lines instead of 0.32 s for Arrow's utf8_length and count_substring.
 - spans_differ, spans_not_blank, joins_differ: the text check's sentence offsets, the gaps
   between sentences and document joins, compared on the paragraphs' bytes (code point offsets
   taken as Python slices take them) instead of slicing and joining Python strings.
@@ -194,6 +196,22 @@ def spans_differ(
                 out[t] = True
                 break
     return out
+
+
+@njit(cache=True, nogil=True)
+def chars_and_spaces(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover (compiled)
+    """Per text utf8[starts[t]:ends[t]] (valid UTF-8): its code points (the bytes that do not
+    continue a character: pc.utf8_length) and its U+0020s (pc.count_substring(" "))."""
+    chars = np.zeros(len(starts), dtype=np.int64)
+    spaces = np.zeros(len(starts), dtype=np.int64)
+    for t in range(len(starts)):
+        c, s = 0, 0
+        for j in range(starts[t], ends[t]):
+            b = utf8[j]
+            c += (b & 0xC0) != 0x80
+            s += b == _SPACE
+        chars[t], spaces[t] = c, s
+    return chars, spaces
 
 
 @njit(cache=True, nogil=True)
