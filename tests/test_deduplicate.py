@@ -5,7 +5,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from syria_news_ar import deduplicate as dedup_mod
-from syria_news_ar.deduplicate import CONTAINMENT, JACCARD, NextUse, candidate_pairs, deduplicate, locality_order, near_match, near_match_kinds, shingles, sorted_unique, stable_order
+from syria_news_ar.deduplicate import CONTAINMENT, JACCARD, NextUse, candidate_pairs, deduplicate, locality_order, near_match, near_match_kinds, shingles
 from syria_news_ar.ingest import ingest
 from syria_news_ar.segment import segment
 
@@ -100,28 +100,6 @@ def test_candidate_pairs_link_every_bucket_whatever_bands_are_merged_together(ro
         dedup_mod.MERGE_BANDS = old
     assert got.shape == (len(expected), 2)
     assert [tuple(p) for p in got.tolist()] == sorted(expected)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(0, 20), max_size=30))
-def test_sorted_unique(a: list[int]) -> None:
-    values = np.array(a, dtype=np.uint64)
-    assert sorted_unique(values).tolist() == sorted(set(a)) and values.tolist() == a  # not sorted in place
-    assert sorted_unique(values, owned=True).tolist() == sorted(set(a))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(st.lists(st.integers(0, 3), max_size=600), st.lists(st.integers(0, 2**64 - 1), max_size=600)))
-def test_stable_order_is_numpys_stable_argsort_with_its_runs(a: list[int]) -> None:
-    """The same permutation, ties (many, in long runs, or none) in index order; the places of
-    repeated values, each with its run's first place."""
-    values = np.array(a, dtype=np.uint64)
-    order, at, run_first = stable_order(values)
-    assert order.tolist() == np.argsort(values, kind="stable").tolist()
-    ordered = values[order].tolist()
-    repeated = [p for p, v in enumerate(ordered) if ordered.count(v) > 1]
-    assert at.tolist() == repeated
-    assert run_first.tolist() == [ordered.index(ordered[p]) for p in repeated]
 
 
 @settings(max_examples=300, deadline=None)

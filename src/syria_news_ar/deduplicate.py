@@ -26,6 +26,7 @@ from .minhash import band_hashes, shingle_hashes, signatures
 from .params import DedupParams
 from .progress import progress
 from .segment import KIND_PARAGRAPH
+from .sorting import lex_order, sorted_unique, stable_order
 from .texts_at import TextsAt
 from .unionfind import UnionFind
 from .worker import HEAD_START_SHARE, share_work
@@ -82,42 +83,6 @@ def near_match(a: set[str], b: set[str], a_full: bool, b_full: bool, params: Ded
     """near_match_kinds of one pair of shingle sets, by name ('jaccard', 'containment' or None)."""
     kind = near_match_kinds(np.array([len(a & b)]), np.array([len(a)]), np.array([len(b)]), np.array([a_full]), np.array([b_full]), params)
     return MATCH_NAMES.get(int(kind[0]))
-
-
-def sorted_unique(values: np.ndarray, owned: bool = False) -> np.ndarray:
-    """np.unique by sorting: without its per-call overhead (6x faster at 250 values), and without
-    numpy 2's hash-based unique, which is 15x slower than a sort on tens of millions of integers.
-    `owned`: the caller gives `values` up, so they are sorted in place instead of copied (the
-    candidate codes: 142 MB at 1000 MB of source)."""
-    s = values if owned else values.copy()
-    s.sort()
-    if len(s) < 2:
-        return s
-    keep = np.empty(len(s), dtype=bool)
-    keep[0] = True
-    np.not_equal(s[1:], s[:-1], out=keep[1:])
-    return s[keep]
-
-
-def stable_order(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(np.argsort(values, kind="stable") of integers, the places in that order whose value is
-    repeated (ascending), and the first place of each one's run of equal values). numpy's default
-    sort (SIMD here) with only the ties then put back in index order: 195,000 random uint64 (a
-    band of the 100 MB benchmark) in 3 ms against 15 ms for the stable sort; 1.85M, 61 against 199 ms."""
-    order = np.argsort(values)
-    ordered = values[order]
-    same = ordered[1:] == ordered[:-1]  # place p + 1 holds the value of place p
-    tied = np.zeros(len(order), dtype=bool)
-    tied[1:] = same
-    tied[:-1] |= same
-    at = np.flatnonzero(tied)
-    starts = np.ones(len(at), dtype=bool)  # a run's first place: not the value of the place before
-    starts[at > 0] = ~same[at[at > 0] - 1]
-    run_first = np.maximum.accumulate(np.where(starts, at, 0)) if len(at) else at
-    key = run_first.astype(np.int64) * len(order) + order[at]  # (run, index): index order within a run
-    key.sort()
-    order[at] = key % max(len(order), 1)
-    return order, at, run_first
 
 
 MERGE_BANDS = 8  # bands whose pair codes are made unique together (see candidate_pairs)
@@ -213,7 +178,7 @@ def locality_order(pairs: np.ndarray, n_rows: int) -> np.ndarray:
     number[reverse_cuthill_mckee(graph, symmetric_mode=True)] = np.arange(n_rows)
     del graph
     a, b = number[i], number[j]
-    return pairs[np.lexsort((np.maximum(a, b), np.minimum(a, b)))]
+    return pairs[lex_order(np.maximum(a, b), np.minimum(a, b))]
 
 
 class NextUse:
@@ -222,11 +187,11 @@ class NextUse:
 
     def __init__(self, pairs: np.ndarray, n_rows: int) -> None:
         self.n = len(pairs)
-        rows = pairs.ravel().astype(np.int64)
-        at = np.arange(2 * self.n, dtype=np.int64) // 2
-        order = np.lexsort((at, rows))
-        rows, at = rows[order], at[order]
-        self.keys = rows * (self.n + 1) + at  # sorted by (row, pair)
+        # (row, pair) of each row of each pair, as one sorted key: a pair holds two different
+        # rows, so the keys are distinct (sorted as such, not lexsorted: 14.6M at the 1000 MB benchmark)
+        self.keys = pairs.ravel().astype(np.int64) * (self.n + 1) + np.arange(2 * self.n, dtype=np.int64) // 2
+        self.keys.sort()
+        rows, at = self.keys // (self.n + 1), self.keys % (self.n + 1)
         self.last = np.full(n_rows, -1, dtype=np.int64)
         ends = np.flatnonzero(np.diff(rows, append=-1))  # each row's last place in that order
         self.last[rows[ends]] = at[ends]
@@ -267,7 +232,7 @@ def confirmed_pairs(texts: pa.Array | TextsAt, pairs: np.ndarray, full: np.ndarr
         pool.drop(needed[uses.last[needed] <= end])
         if len(pool) > CACHED_SETS:
             held = pool.rows()
-            pool.drop(held[np.argsort(uses.after(held, end), kind="stable")[CACHED_SETS:]])
+            pool.drop(held[stable_order(uses.after(held, end))[0][CACHED_SETS:]])
 
 
 @dataclass

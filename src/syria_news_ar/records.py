@@ -20,6 +20,7 @@ from .arrow_text import utf8_buffers
 from .ids import SEPARATOR, content_id, hex_ids, hex_strings
 from .ingest import STATUS_TEXT
 from .schema import arrow_schema
+from .sorting import stable_order
 from .texts_at import TextsAt
 
 SLICE_BATCH = 20_000  # documents' keys brought into Python at once (_document_ids)
@@ -308,7 +309,7 @@ def _paragraphs(
 
     offsets, utf8 = utf8_buffers(paragraph_text.column)
     n_chars, n_spaces = chars_and_spaces(utf8, offsets[paragraph_text.rows], offsets[paragraph_text.rows + 1])
-    by_paragraph = np.argsort(par_of_seg, kind="stable")
+    by_paragraph = stable_order(par_of_seg)[0]
     return _table("paragraphs", {
         "id": par_ids,
         "position": position_in_doc,

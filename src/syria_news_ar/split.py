@@ -20,6 +20,7 @@ from .ids import content_id
 from .params import Params
 from .arrow_text import utf8_buffers
 from .records import Records, assemble
+from .sorting import sorted_unique, stable_order
 from .unionfind import UnionFind
 
 KEY_BATCH = 20_000  # document texts joined and keyed at once
@@ -36,7 +37,7 @@ def shared_token_links(docs: np.ndarray, tokens: np.ndarray) -> np.ndarray:
     sorting, so memory is a few arrays, not a dict of every sentence key."""
     if not len(docs):
         return np.zeros((0, 2), dtype=np.int64)
-    order = np.lexsort(tokens.T[::-1])
+    order = token_order(tokens)
     sorted_tokens, sorted_docs = tokens[order], docs[order]
     del order
     new_run = np.ones(len(sorted_docs), dtype=bool)
@@ -44,7 +45,22 @@ def shared_token_links(docs: np.ndarray, tokens: np.ndarray) -> np.ndarray:
     del sorted_tokens
     run_first_doc = sorted_docs[new_run][np.cumsum(new_run) - 1]
     linked = run_first_doc != sorted_docs
-    return np.unique(np.stack([run_first_doc[linked], sorted_docs[linked]], axis=1), axis=0)
+    n = int(sorted_docs.max()) + 1  # (a, b) as one code: unique codes, not np.unique(axis=0) of rows
+    codes = sorted_unique(run_first_doc[linked].astype(np.int64) * n + sorted_docs[linked], owned=True)
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def token_order(tokens: np.ndarray) -> np.ndarray:
+    """np.lexsort(tokens.T[::-1]) of (n, 2) uint64 tokens (by the first word, then the second),
+    the same permutation: a stable sort by the first word, which orders the tokens fully unless
+    two tokens share a first word but not the second (a 64-bit collision of 128-bit digests),
+    when lexsort itself runs. 1.3M random tokens: 0.065 s against 0.36 s."""
+    order = stable_order(tokens[:, 0])[0]
+    first, second = tokens[order, 0], tokens[order, 1]
+    tie = first[1:] == first[:-1]
+    if np.any(second[1:][tie] != second[:-1][tie]):
+        return np.lexsort(tokens.T[::-1])
+    return order
 
 
 def document_groups(n_docs: int, namespaces: Iterable[tuple[np.ndarray, np.ndarray]]) -> list[int]:

@@ -35,6 +35,7 @@ from .expectations import MAX_EXAMPLES, Failure, SuiteResult, json_safe
 from .ingest import iter_raw_line_batches
 from .memory import release_memory
 from .schema_check import Violations
+from .sorting import lex_order
 from .write import read_row_group, read_row_groups, read_split
 
 NO_SOURCE = "not checked: no source given (--source)"
@@ -332,7 +333,7 @@ def _sentence_offsets_and_cover(
     rec = index.record
     group = index.ranks(_arrow_column(sents, "paragraph_id"))
     position = _ints(sents, "position")
-    order = np.lexsort((position, group))  # stable: ties keep record order
+    order = lex_order(position, group)  # as np.lexsort: ties keep record order
     order = order[group[order] >= 0]  # a sentence of no paragraph is refs.sentence_paragraph's
     g, pos = group[order], position[order]
     start, end = _ints(sents, "char_start"), _ints(sents, "char_end")
