@@ -54,11 +54,11 @@ def token_order(tokens: np.ndarray) -> np.ndarray:
     """np.lexsort(tokens.T[::-1]) of (n, 2) uint64 tokens (by the first word, then the second),
     the same permutation: a stable sort by the first word, which orders the tokens fully unless
     two tokens share a first word but not the second (a 64-bit collision of 128-bit digests),
-    when lexsort itself runs. 1.3M random tokens: 0.065 s against 0.36 s."""
-    order = stable_order(tokens[:, 0])[0]
-    first, second = tokens[order, 0], tokens[order, 1]
-    tie = first[1:] == first[:-1]
-    if np.any(second[1:][tie] != second[:-1][tie]):
+    when lexsort itself runs. 1.3M random tokens: 0.065 s against 0.36 s. Only the tied places'
+    second words are compared, not sorted copies of both words of every token."""
+    order, tied, run_first = stable_order(tokens[:, 0])
+    second = tokens[:, 1]
+    if np.any(second[order[tied]] != second[order[run_first]]):
         return np.lexsort(tokens.T[::-1])
     return order
 
