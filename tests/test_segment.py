@@ -145,11 +145,13 @@ def test_cue_prefilters_change_nothing(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_text_features_are_kind_cue_and_flat_spans_in_text_order(params) -> None:
-    texts = ["قال الوزير. وأضاف أن الوضع صعب.", "", "عنوان بلا نقطة", "أولا. ثانيا. ثالثا.", "وأضاف المصدر أن القصف مستمر."]
-    heading, cues, counts, starts, ends = text_features(pa.array(texts), params.segment)
+    texts = ["قال الوزير. وأضاف أن الوضع صعب.", "", "عنوان بلا نقطة", "أولا. ثانيا. ثالثا.", "وأضاف المصدر أن القصف مستمر.",
+             "صباح اليوم الأحد 1 كانون الأول 2024 قال الوزير إن الطريق مفتوح.", "وأضاف أن الاجتماع عقد في 3 كانون الأول 2024 بحضور الوفد."]
+    heading, cues, dates, counts, starts, ends = text_features(pa.array(texts), params.segment)
     assert heading.tolist() == [paragraph_kind(t, params.segment) == KIND_HEADING for t in texts]
     assert cues == [None if paragraph_kind(t, params.segment) == KIND_HEADING else start_cue(t) for t in texts]
     assert cues[0] == "reporting_verb" and cues[4] is None
+    assert dates == [None] * 5 + ["2024-12-01", None]  # a date only where a cue may start a document
     expected = [sentence_spans(t) for t in texts]
     assert counts.tolist() == [len(s) for s in expected]
     assert list(zip(starts.tolist(), ends.tolist())) == [span for spans in expected for span in spans]

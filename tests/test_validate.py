@@ -410,7 +410,18 @@ def test_row_batches_lead_with_the_row_before(tmp_path: Path) -> None:
     path = tmp_path / "t.parquet"
     pq.write_table(pa.table({"a": list(range(10)), "b": list("abcdefghij")}), path, row_group_size=4)
     batches = [t.to_pydict() for t in expectations._row_batches(path, {"a"}, 3, 1 << 20)]
-    assert batches == [{"a": [0, 1, 2]}, {"a": [2, 3]}, {"a": [3, 4, 5, 6]}, {"a": [6, 7]}, {"a": [7, 8, 9]}]
+    assert batches == [{"a": [0, 1, 2]}, {"a": [2, 3, 4, 5]}, {"a": [5, 6, 7, 8]}, {"a": [8, 9]}]  # filled across groups of 4
+
+
+def test_row_batches_fill_across_row_groups_by_text_bytes(tmp_path: Path) -> None:
+    """Groups join while rows and text fit; a row larger than a batch is one alone; a file
+    without rows is one empty batch."""
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"id": list(range(6)), "text": ["ab", "c", "d", "efghijk", "l", "m"]}), path, row_group_size=2)
+    batches = [t.column("id").to_pylist() for t in expectations._row_batches(path, {"id", "text"}, 100, 4)]
+    assert batches == [[0, 1, 2], [2, 3], [3, 4, 5]]  # 2+1+1 bytes, then 7 alone, then 1+1
+    pq.write_table(pa.table({"id": pa.array([], pa.int64()), "text": pa.array([], pa.string())}), path)
+    assert [t.num_rows for t in expectations._row_batches(path, {"id", "text"}, 100, 4)] == [0]
 
 
 def test_row_batches_bounded_by_text_bytes(tmp_path: Path) -> None:

@@ -148,13 +148,15 @@ def first_occurrences(keys: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 def text_features(
     texts: pa.Array | TextsAt, params: SegmentParams
-) -> tuple[np.ndarray, list[str | None], np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, list[str | None], list[str | None], np.ndarray, np.ndarray, np.ndarray]:
     """Per text: is it a heading (paragraph_kind), its lead cue if it is a paragraph (start_cue),
-    and its sentences (counts, then all starts and ends as flat int64 arrays): everything segment
+    the date it states if it has a cue (find_date, ISO; it dates the document it may start), and
+    its sentences (counts, then all starts and ends as flat int64 arrays): everything segment
     needs of a distinct paragraph that depends on its text alone. BATCH texts in Python at a time
     (picklable in and out: a worker can do a share)."""
     heading = np.zeros(len(texts), dtype=bool)
     cues: list[str | None] = []
+    dates: list[str | None] = []
     counts = np.zeros(len(texts), dtype=np.int64)
     starts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     ends: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
@@ -163,13 +165,15 @@ def text_features(
         for i, text in enumerate(texts.slice(lo, BATCH).to_pylist(), lo):
             heading[i] = paragraph_kind(text, params) == KIND_HEADING
             cues.append(None if heading[i] else start_cue(text))
+            date = find_date(text) if cues[-1] else None
+            dates.append(date.isoformat() if date else None)
             spans = sentence_spans(text)
             counts[i] = len(spans)
             flat.extend(itertools.chain.from_iterable(spans))
         pairs = np.array(flat, dtype=np.int64).reshape(-1, 2)
         starts.append(pairs[:, 0])
         ends.append(pairs[:, 1])
-    return heading, cues, counts, np.concatenate(starts), np.concatenate(ends)
+    return heading, cues, dates, counts, np.concatenate(starts), np.concatenate(ends)
 
 
 def segment(ingested: pa.Table, params: SegmentParams) -> SegmentResult:
@@ -182,14 +186,15 @@ def segment(ingested: pa.Table, params: SegmentParams) -> SegmentResult:
     numbers = ingested["line_number"].to_numpy()[text_rows]
     first_flags = first_occurrences(ingested["key_hash"].take(pa.array(text_rows)))
     first_texts = TextsAt.of(ingested["text"], text_rows[first_flags])  # read in place, not copied
-    first_heading, first_cues, span_counts, span_starts, span_ends = share_work(text_features, first_texts, SENTENCE_WORKER_MIN, params)
+    first_heading, first_cues, first_dates, span_counts, span_starts, span_ends = share_work(text_features, first_texts, SENTENCE_WORKER_MIN, params)
     del first_texts
     n = len(text_rows)
     heading = np.zeros(n, dtype=bool)
     heading[first_flags] = first_heading
     cue_candidates: list[str | None] = [None] * n
-    for i, cue in zip(np.flatnonzero(first_flags).tolist(), first_cues):
-        cue_candidates[i] = cue
+    date_candidates: list[str | None] = [None] * n
+    for i, cue, date in zip(np.flatnonzero(first_flags).tolist(), first_cues, first_dates):
+        cue_candidates[i], date_candidates[i] = cue, date
     repeats = np.flatnonzero(~first_flags)  # same key as an earlier line, maybe not the same text: its own kind
     for lo in range(0, len(repeats), BATCH):
         part = repeats[lo : lo + BATCH]
@@ -205,9 +210,8 @@ def segment(ingested: pa.Table, params: SegmentParams) -> SegmentResult:
         cue = candidate if not prev_heading else None  # a heading just before: it continues
         if doc < 0 or cue:
             doc += 1
-            date = find_date(ingested["text"][int(text_rows[i])].as_py()) if cue else None
             doc_first_row.append(i)
-            docs["date"].append(date.isoformat() if date else None)
+            docs["date"].append(date_candidates[i] if cue else None)
         cues.append(cue)
         line_doc[i] = doc
         prev_heading = is_heading
