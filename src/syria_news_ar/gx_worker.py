@@ -147,7 +147,7 @@ def _run_share(
 # fills the core that the candidate pairs and their confirmation leave idle, and its ~170 MB are
 # not held while ingest, segment and the signatures use both cores. 100 MB builds, four
 # alternated pairs (2026-12-05, with the split's two key threads, which need that core):
-# 18.26-18.87 s against 19.03-19.25 s when it started once the records were assembled. From
+# 18.49-19.10 s against 19.29-19.49 s (wall) when it started once the records were assembled. From
 # LAST_START_MIN_BYTES on, once the records are assembled (build.py), where memory binds: the
 # ~170 MB are then not held while deduplicate and assembling peak (1000 MB benchmark).
 LATE_START_MIN_BYTES = 16 << 20
