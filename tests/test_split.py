@@ -3,7 +3,7 @@ import pyarrow as pa
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from syria_news_ar.split import assign, document_groups, id_digests, token_order
+from syria_news_ar.split import assign, document_groups, id_digests, token_runs
 
 RATIOS = {"train": 0.8, "validation": 0.1, "test": 0.1}
 
@@ -74,9 +74,12 @@ def test_hex_ids_and_id_digests_invert_each_other(digests: list[bytes]) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=200))
-def test_token_order_is_lexsort_also_when_first_words_collide(words: list[tuple[int, int]]) -> None:
-    """By the first word, then the second: tokens sharing a first word with different seconds
-    (a 64-bit collision, made common here) are ordered as np.lexsort orders them."""
+@given(st.one_of(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=200), st.lists(st.tuples(st.integers(0, 3), st.just(7)), max_size=200)))
+def test_token_runs_are_lexsort_and_its_runs_also_when_first_words_collide(words: list[tuple[int, int]]) -> None:
+    """By the first word, then the second, each run of equal tokens marked at its start: tokens
+    sharing a first word with different seconds (a 64-bit collision, made common here) too."""
     tokens = np.array(words, dtype=np.uint64).reshape(-1, 2)
-    assert token_order(tokens).tolist() == np.lexsort(tokens.T[::-1]).tolist()
+    order, new_run = token_runs(tokens)
+    assert order.tolist() == np.lexsort(tokens.T[::-1]).tolist()
+    ordered = [tuple(t) for t in tokens[order].tolist()]
+    assert new_run.tolist() == [p == 0 or ordered[p] != ordered[p - 1] for p in range(len(ordered))]

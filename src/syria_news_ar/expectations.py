@@ -368,8 +368,8 @@ ROW_WISE_TYPES = frozenset({
 # 350-371 MiB with 32 MiB, against 3.28-3.51 s and 321 MiB with 16 MiB (each GX run has a fixed
 # cost, and a batch of 32 MiB is one of the writer's row groups). Batches fill across row groups
 # (_row_batches) up to 250,000 rows: the 100 MB benchmark's suites then make 21 GX runs instead of
-# 24 (the ledger two instead of four, the sentences six instead of seven), 3.01-3.04 s against
-# 3.17 s in one run each, the process peaking at ~480 MiB either way.
+# 24 (the ledger two instead of four, the sentences six instead of seven): 3.01 s against 3.17 s
+# (one run each), the process peaking at 482 MiB against 454-476 MiB in three runs before.
 BATCH_ROWS = 250_000
 BATCH_TEXT_BYTES = 32 << 20
 
@@ -421,15 +421,14 @@ def _row_batches(path: Path, columns: Collection[str], max_rows: int, max_text_b
     previous: pa.Table | None = None
     held: list[pa.Table] = []
     rows_held = bytes_held = 0
-    yielded = False
 
     def batch() -> pa.Table:
-        nonlocal previous, rows_held, bytes_held, yielded
+        nonlocal previous, rows_held, bytes_held
         rows = pa.concat_tables(held) if len(held) > 1 else held[0]
         held.clear()
         rows_held = bytes_held = 0
         out = rows if previous is None else pa.concat_tables([previous, rows])
-        previous, yielded = rows.slice(rows.num_rows - 1), True
+        previous = rows.slice(rows.num_rows - 1)
         return out
 
     empty = None
@@ -452,7 +451,7 @@ def _row_batches(path: Path, columns: Collection[str], max_rows: int, max_text_b
             lo = hi
     if held:
         yield batch()
-    elif not yielded and empty is not None:  # a file without rows: one empty batch, its columns seen
+    elif previous is None and empty is not None:  # a file without rows: one empty batch, its columns seen
         yield empty
 
 

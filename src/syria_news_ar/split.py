@@ -37,12 +37,9 @@ def shared_token_links(docs: np.ndarray, tokens: np.ndarray) -> np.ndarray:
     sorting, so memory is a few arrays, not a dict of every sentence key."""
     if not len(docs):
         return np.zeros((0, 2), dtype=np.int64)
-    order = token_order(tokens)
-    sorted_tokens, sorted_docs = tokens[order], docs[order]
+    order, new_run = token_runs(tokens)
+    sorted_docs = docs[order]
     del order
-    new_run = np.ones(len(sorted_docs), dtype=bool)
-    new_run[1:] = np.any(sorted_tokens[1:] != sorted_tokens[:-1], axis=1)
-    del sorted_tokens
     run_first_doc = sorted_docs[new_run][np.cumsum(new_run) - 1]
     linked = run_first_doc != sorted_docs
     n = int(sorted_docs.max()) + 1  # (a, b) as one code: unique codes, not np.unique(axis=0) of rows
@@ -50,17 +47,24 @@ def shared_token_links(docs: np.ndarray, tokens: np.ndarray) -> np.ndarray:
     return np.stack([codes // n, codes % n], axis=1)
 
 
-def token_order(tokens: np.ndarray) -> np.ndarray:
-    """np.lexsort(tokens.T[::-1]) of (n, 2) uint64 tokens (by the first word, then the second),
-    the same permutation: a stable sort by the first word, which orders the tokens fully unless
-    two tokens share a first word but not the second (a 64-bit collision of 128-bit digests),
-    when lexsort itself runs. 1.3M random tokens: 0.065 s against 0.36 s. Only the tied places'
-    second words are compared, not sorted copies of both words of every token."""
+def token_runs(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(np.lexsort(tokens.T[::-1]) of (n, 2) uint64 tokens, by the first word then the second;
+    whether each place in that order starts a run of equal tokens). A stable sort by the first
+    word orders the tokens fully, and its runs are theirs, unless two tokens share a first word
+    but not the second (a 64-bit collision of 128-bit digests): then lexsort itself runs and the
+    sorted tokens are compared. Only the tied places' second words are read otherwise. 1.3M
+    random tokens (300,000 of them repeats): 0.076-0.085 s against 0.295-0.304 s for lexsort."""
     order, tied, run_first = stable_order(tokens[:, 0])
     second = tokens[:, 1]
     if np.any(second[order[tied]] != second[order[run_first]]):
-        return np.lexsort(tokens.T[::-1])
-    return order
+        order = np.lexsort(tokens.T[::-1])
+        ordered = tokens[order]
+        new_run = np.ones(len(order), dtype=bool)
+        new_run[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+        return order, new_run
+    new_run = np.ones(len(order), dtype=bool)
+    new_run[tied] = tied == run_first
+    return order, new_run
 
 
 def document_groups(n_docs: int, namespaces: Iterable[tuple[np.ndarray, np.ndarray]]) -> list[int]:
