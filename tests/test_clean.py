@@ -451,3 +451,56 @@ def test_span_keys_equal_reference(parts: list[tuple[str, int]], chunk_chars: in
 
 def test_batch_keys_lone_surrogate() -> None:
     assert normalized_keys(["a\ud800 b"]) == [normalized_key("a\ud800 b")]
+
+
+# --- clean_arrow: the vectorised gate finds every text clean() changes ---------------------------
+def _clean_arrow_matches_clean(texts: list[str]) -> None:
+    import pyarrow as pa
+
+    from syria_news_ar.clean import clean_arrow
+
+    array = pa.array(texts, pa.string())
+    all_nfc = all(unicodedata.is_normalized("NFC", t) for t in texts)
+    for nfc_known in {all_nfc, False}:
+        cleaned, rows, rules = clean_arrow(array, nfc_known)
+        cleaned.validate(full=True)
+        expected = [clean(t) for t in texts]
+        assert cleaned.to_pylist() == [t for t, _ in expected]
+        assert rows.tolist() == [i for i, (_, fired) in enumerate(expected) if fired]
+        assert rules == [fired for _, fired in expected if fired]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(utf8_text, st.text(alphabet=st.sampled_from(ARABIC_ALPHABET), max_size=12)), max_size=8))
+def test_clean_arrow_is_clean_text_by_text(texts: list[str]) -> None:
+    _clean_arrow_matches_clean(texts)
+
+
+def test_clean_arrow_on_every_rule_and_on_texts_it_keeps() -> None:
+    texts = [*PROSE, "", " ", "حلب ـــ دمشق", "ﺩﻣﺸﻖ", "ی\u0654", "حلب ، دمشق", "حلب .", "حلب  دمشق", " حلب", "حلب ",
+             "e\u0301", "حلب\u00a0دمشق", "a.b", "حلب. دمشق"]
+    _clean_arrow_matches_clean(texts)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from syria_news_ar.clean import CLEAN_GATE_RE2
+
+    assert not pc.any(pc.match_substring_regex(pa.array(PROSE), CLEAN_GATE_RE2)).as_py()  # news prose goes by without clean()
+
+
+def test_the_clean_gate_finds_every_character_clean_changes() -> None:
+    """Every single code point that clean() changes (between letters, or at a text's end) is found
+    by the RE2 gate in pyarrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from syria_news_ar.clean import CLEAN_GATE_RE2
+
+    chars = [chr(cp) for cp in _code_points_to_scan()]
+    for frame in ("ب{}ب", "ب{}", "{}"):
+        texts = [frame.format(c) for c in chars]
+        nfc = np.fromiter((unicodedata.is_normalized("NFC", t) for t in texts), dtype=bool, count=len(texts))
+        changed = np.fromiter((bool(clean(t)[1]) for t in texts), dtype=bool, count=len(texts))
+        found = pc.match_substring_regex(pa.array(texts), CLEAN_GATE_RE2).to_numpy(zero_copy_only=False)
+        missed = changed & nfc & ~found
+        assert not missed.any(), [f"U+{ord(chars[i]):04X}" for i in np.flatnonzero(missed)[:5]]

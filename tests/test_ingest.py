@@ -675,6 +675,69 @@ def test_reject_reason_equals_the_plain_definition(share, minimum):
         assert ingest_mod.reject_reason(text, p) == reference_reject_reason(text, p), text
 
 
+REJECT_PARAMS = [(0.6, 8), (0.0, 0), (1.0, 3), (0.5, 20), (0.6, ingest_mod._RE2_MAX_LETTERS + 1)]
+
+
+def _reasons_one_by_one(texts: list[str], p) -> list[str | None]:
+    return [ingest_mod.reject_reason(t, p) if t else None for t in texts]
+
+
+@pytest.mark.parametrize("share,minimum", REJECT_PARAMS)
+def test_reject_reasons_is_reject_reason_text_by_text(share, minimum):
+    """The vectorised gate (reject_reasons) decides every case as reject_reason does, including
+    texts with just too few Arabic letters for the RE2 count and minimums above its bound."""
+    import pyarrow as pa
+
+    p = params.IngestParams(min_arabic_letter_share=share, min_arabic_letters=minimum, batch_lines=1)
+    letters = "دمشقحلبإدلب" * 10
+    texts = REJECT_CASES + [unicodedata.normalize("NFKC", t) for t in REJECT_CASES] + [""]
+    texts += [letters[:k] + " ١٢ ،." for k in range(max(minimum - 2, 0), minimum + 3)]
+    got = ingest_mod.reject_reasons(pa.array(texts, pa.string()), p)
+    assert got == _reasons_one_by_one(texts, p)
+    assert None in got and ("not_arabic" in got) == (minimum > 0)  # the letter-count cases fall on both sides
+
+
+REJECT_ALPHABET = [*"دمشقحلبإدلبىةـ", *" ١٢.،<>&©()/:", *"wWlLcCaxéß²Ⅻ", *"\u064e\u066e\u06ff\u00a0\u2003"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet=st.sampled_from(REJECT_ALPHABET), max_size=30),
+                          st.sampled_from(REJECT_CASES), st.text(max_size=10)), max_size=8),
+       st.sampled_from(REJECT_PARAMS))
+def test_reject_reasons_property(texts, share_minimum):
+    import pyarrow as pa
+
+    texts = [t for t in texts if not any(0xD800 <= ord(c) <= 0xDFFF for c in t)]
+    p = params.IngestParams(min_arabic_letter_share=share_minimum[0], min_arabic_letters=share_minimum[1], batch_lines=1)
+    assert ingest_mod.reject_reasons(pa.array(texts, pa.string()), p) == _reasons_one_by_one(texts, p)
+
+
+def test_the_never_other_characters_are_no_other_letters_and_the_gate_finds_every_other_letter():
+    """A text the reject gate does not find has no other letters: in pyarrow it finds every code
+    point _OTHER_LETTER matches."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chars = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    other = np.fromiter((ingest_mod._OTHER_LETTER.match(c) is not None for c in chars), dtype=bool, count=len(chars))
+    found = pc.match_substring_regex(pa.array([f"د{c}د" for c in chars]), ingest_mod._REJECT_GATE_RE2).to_numpy(zero_copy_only=False)
+    assert other.sum() > 100_000
+    assert not (other & ~found).any()
+    assert not found[[ord(c) for c in "دـ ١.،"]].any()  # Arabic prose alone is not found
+
+
+@pytest.mark.parametrize("lines,expected", [
+    ([b"\xd8\xad\xd9\x84\xd8\xa8", b"abc"], True),
+    ([b"abc", b"e\xcc\x81"], False),  # e + combining acute: NFC composes it
+    ([b"\xcc\x81", b"abc"], True),  # a mark at a line's start stays: nothing before it within the line
+    ([b"a", b"\xcc\x81"], True),  # nor after a line break: "\n" composes with nothing
+])
+def test_checked_utf8_says_whether_every_line_is_nfc(lines, expected):
+    spans = [(0, len(line)) for line in lines]
+    assert ingest_mod._checked_utf8(lines, spans, 1) is expected
+    assert expected == all(unicodedata.is_normalized("NFC", line.decode()) for line in lines)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from(list("حلب إدلب،ـًة١ x!")), max_size=12)), max_size=30),
        st.integers(1, 7))

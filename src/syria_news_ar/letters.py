@@ -7,6 +7,7 @@ character when whole columns are checked.
 from __future__ import annotations
 
 from functools import cache
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,6 +29,24 @@ def char_class(ranges: Sequence[tuple[int, int]]) -> str:
 
 
 ARABIC_LETTER_CLASS = char_class(ARABIC_LETTER_RANGES)
+
+
+def re2_char_class(cps: Iterable[int], negated: bool = False) -> str:
+    """An RE2 (pyarrow.compute) character class of these code points, as ranges; RE2 reads
+    `\\x{hex}` where Python's re would read `\\uXXXX`."""
+    ordered = sorted(set(cps))
+    parts = []
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        parts.append(f"\\x{{{ordered[i]:x}}}" + (f"-\\x{{{ordered[j]:x}}}" if j > i else ""))
+        i = j + 1
+    return "[" + ("^" if negated else "") + "".join(parts) + "]"
+
+
+ARABIC_LETTER_CLASS_RE2 = re2_char_class(cp for lo, hi in ARABIC_LETTER_RANGES for cp in range(lo, hi + 1))
 
 
 @cache
