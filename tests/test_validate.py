@@ -683,12 +683,27 @@ def test_paragraph_texts_of_any_records_in_any_order(splits, fetches) -> None:
             assert len(texts.cache) == 1 or sum(t.nbytes for t in texts.cache.values()) <= cache_bytes
 
 
+SHARE_ALPHABET = [*"حلبإدلبىةیک", *"\u064e\u0670ـ٠١ ،.", *"abcé²Ⅻ½ªµ", *"\u066e\u06ff\u0750\ufe8d"]
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.text()), max_size=20))
+@given(st.lists(st.one_of(st.none(), st.text(), st.text(alphabet=st.sampled_from(SHARE_ALPHABET), max_size=12)), max_size=20))
 def test_arabic_letter_shares_equal_the_reference(texts) -> None:
     from syria_news_ar.expectations import arabic_letter_share, arabic_letter_shares
 
     assert arabic_letter_shares(pa.array(texts, pa.string())).tolist() == [arabic_letter_share(t) for t in texts]
+
+
+def test_arabic_letter_shares_examples_and_every_code_point() -> None:
+    """Exact shares where the gate sends a text to the count and where it does not, and every
+    code point beside an Arabic letter: the same share as the reference."""
+    from syria_news_ar.expectations import arabic_letter_share, arabic_letter_shares
+
+    texts = ["حلب", "حلب ١٢ ،.", "ب²", "abc", "حلبx", "ـ", "", None, "ﺍ", "ٮ"]
+    assert arabic_letter_shares(pa.array(texts, pa.string())).tolist() == [1.0, 1.0, 1.0, 0.0, 0.75, 0.0, 0.0, 0.0, 0.0, 0.0]
+    framed = [f"ب{chr(cp)}" for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    got = arabic_letter_shares(pa.array(framed, pa.string()))
+    assert got.tolist() == [arabic_letter_share(t) for t in framed]
 
 
 LEDGER_TYPES = {"line_number": pa.int64(), "status": pa.string(), "paragraph_id": pa.string(), "reason": pa.string()}

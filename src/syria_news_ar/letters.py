@@ -51,7 +51,8 @@ ARABIC_LETTER_CLASS_RE2 = re2_char_class(cp for lo, hi in ARABIC_LETTER_RANGES f
 
 @cache
 def letter_table() -> np.ndarray:
-    """Per code point: a letter as str.isalpha (the regex [^\\W\\d_]) counts it."""
+    """Per code point: a letter as str.isalpha counts it (not as the regex [^\\W\\d_], which
+    also takes numerals that are not decimal digits, such as "²")."""
     return np.fromiter((chr(c).isalpha() for c in range(0x110000)), dtype=bool, count=0x110000)
 
 
@@ -61,6 +62,20 @@ def arabic_letter_table() -> np.ndarray:
     for lo, hi in ARABIC_LETTER_RANGES:
         table[lo : hi + 1] = True
     return table
+
+
+# The blocks news text is written in (ASCII and Latin-1, Arabic, general punctuation).
+_PLAIN_BLOCKS = (range(0x100), range(0x600, 0x700), range(0x2000, 0x2070))
+
+
+@cache
+def mixed_letters_re2() -> str:
+    """An RE2 class (pyarrow.compute) of every character that may make a text's letters
+    (letter_table) differ from its Arabic letters (arabic_letter_table): all but the characters
+    of _PLAIN_BLOCKS that are a letter exactly when they are an Arabic one. A text it does not
+    find has as many letters as Arabic letters."""
+    letters, arabic = letter_table(), arabic_letter_table()
+    return re2_char_class((cp for block in _PLAIN_BLOCKS for cp in block if letters[cp] == arabic[cp]), negated=True)
 
 
 def count_per_text(texts: pa.Array | pa.ChunkedArray, *tables: np.ndarray, chunk: int = 10_000) -> np.ndarray:
