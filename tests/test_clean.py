@@ -478,8 +478,10 @@ def test_clean_arrow_is_clean_text_by_text(texts: list[str]) -> None:
 
 def test_clean_arrow_on_every_rule_and_on_texts_it_keeps() -> None:
     texts = [*PROSE, "", " ", "حلب ـــ دمشق", "ﺩﻣﺸﻖ", "ی\u0654", "حلب ، دمشق", "حلب .", "حلب  دمشق", " حلب", "حلب ",
-             "e\u0301", "حلب\u00a0دمشق", "a.b", "حلب. دمشق"]
+             "e\u0301", "حلب\u00a0دمشق", "a.b", "حلب. دمشق", "کتاب یک", "یک ـــ کتاب"]
     _clean_arrow_matches_clean(texts)
+    _clean_arrow_matches_clean(["کتاب یک", "دمشق"])  # Persian letters only: mapped in Arrow
+    _clean_arrow_matches_clean(["کتاب یک", "ی\u0654"])  # a mapped yeh and hamza compose: clean() on both
     import pyarrow as pa
     import pyarrow.compute as pc
 

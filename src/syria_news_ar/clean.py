@@ -270,33 +270,54 @@ def clean(text: str) -> tuple[str, tuple[str, ...]]:
 # Finds (RE2, pyarrow.compute) every NFC text that clean() would change, and a few more: one with
 # a character a _CHAR_RULES table maps, a tatweel, a space before any character _SPACE_BEFORE_PUNCT
 # looks at (or before any "."), a run of spaces, or a space at either end.
-CLEAN_GATE_RE2: str = _char_class([*_FORBIDDEN, 0x0640], _re2_esc) + r"| [،؛؟,:!).]|  |^ | $"
+_GATE_SPACES = r"| [،؛؟,:!).]|  |^ | $"
+CLEAN_GATE_RE2: str = _char_class([*_FORBIDDEN, 0x0640], _re2_esc) + _GATE_SPACES
+# The same but for the Persian letters: a text the first finds and this one does not needs
+# persian_letters only (then NFC, if mapping its yeh made a composable pair).
+_GATE_BUT_PERSIAN_RE2: str = _char_class([*(_FORBIDDEN - set(_PERSIAN_TABLE)), 0x0640], _re2_esc) + _GATE_SPACES
 
 
 def clean_arrow(texts: pa.StringArray, all_nfc: bool) -> tuple[pa.StringArray, np.ndarray, list[tuple[str, ...]]]:
     """clean() of every text of an Arrow string array without nulls: the cleaned texts, the rows
     clean() changed and the rules it fired on each of them.
 
-    clean() runs only on the texts CLEAN_GATE_RE2 finds, in one vectorised scan, if the caller
-    knows every text is NFC (`all_nfc`; the gate does not look for that), else on every text; the
-    others are kept as they are. At 100 MB of benchmark corpus the gate finds 29% of the lines,
-    most of them for a Persian letter (tests hold the result to clean() text by text)."""
+    If the caller knows every text is NFC (`all_nfc`; the gates do not look for that), only the
+    texts CLEAN_GATE_RE2 finds are cleaned, in one vectorised scan: those that need their Persian
+    letters mapped and nothing else, in Arrow (one literal replacement a letter, as clean() does
+    with str.replace), unless that leaves one of them not NFC; the rest by clean(). Else clean()
+    runs on every text. At 100 MB of benchmark corpus the gate finds 29% of the lines and half of
+    those need only persian_letters: 0.84-0.87 s for all batches against 0.98-1.03 s with clean()
+    on each found text (tests hold the result to clean() text by text)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if all_nfc:
-        gated = np.flatnonzero(pc.match_substring_regex(texts, CLEAN_GATE_RE2).to_numpy(zero_copy_only=False))
-    else:
-        gated = np.arange(len(texts))
-    results = [clean(text) for text in texts.take(gated).to_pylist()]
-    changed = [k for k, (_, fired) in enumerate(results) if fired]
-    rows = gated[changed]
+    if not all_nfc:
+        return _cleaned_rows(texts, np.arange(len(texts)), [], [])
+    gated = np.flatnonzero(pc.match_substring_regex(texts, CLEAN_GATE_RE2).to_numpy(zero_copy_only=False))
+    persian_only = gated[~pc.match_substring_regex(texts.take(pa.array(gated)), _GATE_BUT_PERSIAN_RE2).to_numpy(zero_copy_only=False)]
+    mapped = texts.take(pa.array(persian_only))
+    for letter, folded in dict(_CHAR_RULES)["persian_letters"].items():
+        mapped = pc.replace_substring(mapped, letter, folded)
+    if len(mapped) and not unicodedata.is_normalized("NFC", "\n".join(mapped.to_pylist())):
+        return _cleaned_rows(texts, gated, [], [])
+    others = np.setdiff1d(gated, persian_only, assume_unique=True)
+    return _cleaned_rows(texts, others, persian_only.tolist(), mapped.to_pylist())
+
+
+def _cleaned_rows(texts: pa.StringArray, rows: np.ndarray, mapped_rows: list[int], mapped: list[str]) -> tuple[pa.StringArray, np.ndarray, list[tuple[str, ...]]]:
+    """clean_arrow's result: clean() of the texts at `rows`, the Persian-mapped texts at `mapped_rows`."""
+    import pyarrow as pa
+
+    results = [*zip(rows.tolist(), (clean(text) for text in texts.take(pa.array(rows)).to_pylist())),
+               *zip(mapped_rows, ((text, ("persian_letters",)) for text in mapped))]
+    changed = sorted((row, text, fired) for row, (text, fired) in results if fired)
     if not changed:
-        return texts, rows, []
+        return texts, np.zeros(0, dtype=np.int64), []
+    changed_rows = np.array([row for row, _, _ in changed], dtype=np.int64)
     order = np.arange(len(texts))
-    order[rows] = len(texts) + np.arange(len(changed))
-    cleaned = pa.concat_arrays([texts, pa.array([results[k][0] for k in changed], pa.string())]).take(order)
-    return cleaned, rows, [results[k][1] for k in changed]
+    order[changed_rows] = len(texts) + np.arange(len(changed))
+    cleaned = pa.concat_arrays([texts, pa.array([text for _, text, _ in changed], pa.string())]).take(pa.array(order))
+    return cleaned, changed_rows, [fired for _, _, fired in changed]
 
 
 # --- normalized_key -------------------------------------------------------------
