@@ -57,11 +57,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from .letters import code_point_class, re2_escape
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -78,36 +80,6 @@ RULES: tuple[str, ...] = (
     "edge_spaces",
     "nfc",
 )
-
-
-def _esc(cp: int) -> str:
-    """Regex escape for one code point, readable and safe inside a class."""
-    return f"\\u{cp:04X}" if cp <= 0xFFFF else f"\\U{cp:08X}"
-
-
-def _re2_esc(cp: int) -> str:
-    """The same code point spelled so RE2 reads it as Python does: it has no \\u escapes."""
-    return f"\\x{cp:02X}" if cp < 0x100 else chr(cp)
-
-
-def _char_class(cps: Iterable[int], esc: Callable[[int], str] = _esc) -> str:
-    """Compact regex character class (with ranges) for a set of code points."""
-    ordered = sorted(set(cps))
-    parts: list[str] = []
-    i = 0
-    while i < len(ordered):
-        j = i
-        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
-            j += 1
-        start, end = ordered[i], ordered[j]
-        if end == start:
-            parts.append(esc(start))
-        elif end == start + 1:
-            parts.append(esc(start) + esc(end))
-        else:
-            parts.append(f"{esc(start)}-{esc(end)}")
-        i = j + 1
-    return "[" + "".join(parts) + "]"
 
 
 def _span(first: int, last: int) -> range:
@@ -157,13 +129,13 @@ _SPACES: frozenset[int] = frozenset(
 _PERSIAN_TABLE: dict[int, str] = {0x06CC: "\u064a", 0x06A9: "\u0643", 0x06BE: "\u0647", 0x06C1: "\u0647"}
 
 _FORBIDDEN: frozenset[int] = frozenset([*_PRESENTATION_TABLE, *_INVISIBLE, *_CONTROL, *_SPACES, *_PERSIAN_TABLE])
-FORBIDDEN_IN_CLEAN: str = _char_class(_FORBIDDEN)
+FORBIDDEN_IN_CLEAN: str = code_point_class(_FORBIDDEN)
 """Regex character class of every character clean() removes or maps away."""
-FORBIDDEN_IN_CLEAN_RE2: str = _char_class(_FORBIDDEN, _re2_esc)
+FORBIDDEN_IN_CLEAN_RE2: str = code_point_class(_FORBIDDEN, re2_escape)
 """The same class in a spelling RE2 shares with Python (\\xHH, then the characters themselves), so
 pandas matches it on Arrow strings in pyarrow instead of with Python's re text by text (the GX
 suites: 2.3 s of 15.9 at 100 MB)."""
-WHITESPACE_RE2: str = _char_class([*_SPACES, 0x20], _re2_esc)
+WHITESPACE_RE2: str = code_point_class([*_SPACES, 0x20], re2_escape)
 """Python's Unicode \\s (what str.isspace() accepts) as an RE2 class: RE2's \\s is ASCII-only."""
 
 _ASTRAL = "\\U00010000-\\U0010FFFF"
@@ -179,7 +151,7 @@ def _gate(cps: Iterable[int]) -> re.Pattern[str]:
     """
     wanted = set(cps)
     bmp = {cp for cp in wanted if cp <= 0xFFFF}
-    body = _char_class(bmp)[1:-1] if bmp else ""
+    body = code_point_class(bmp)[1:-1] if bmp else ""
     return re.compile("[" + body + (_ASTRAL if wanted - bmp else "") + "]")
 
 
@@ -271,10 +243,10 @@ def clean(text: str) -> tuple[str, tuple[str, ...]]:
 # a character a _CHAR_RULES table maps, a tatweel, a space before any character _SPACE_BEFORE_PUNCT
 # looks at (or before any "."), a run of spaces, or a space at either end.
 _GATE_SPACES = r"| [،؛؟,:!).]|  |^ | $"
-CLEAN_GATE_RE2: str = _char_class([*_FORBIDDEN, 0x0640], _re2_esc) + _GATE_SPACES
+CLEAN_GATE_RE2: str = code_point_class([*_FORBIDDEN, 0x0640], re2_escape) + _GATE_SPACES
 # The same but for the Persian letters: a text the first finds and this one does not needs
 # persian_letters only (then NFC, if mapping its yeh made a composable pair).
-_GATE_BUT_PERSIAN_RE2: str = _char_class([*(_FORBIDDEN - set(_PERSIAN_TABLE)), 0x0640], _re2_esc) + _GATE_SPACES
+_GATE_BUT_PERSIAN_RE2: str = code_point_class([*(_FORBIDDEN - set(_PERSIAN_TABLE)), 0x0640], re2_escape) + _GATE_SPACES
 
 
 def clean_arrow(texts: pa.StringArray, all_nfc: bool) -> tuple[pa.StringArray, np.ndarray, list[tuple[str, ...]]]:
@@ -298,10 +270,11 @@ def clean_arrow(texts: pa.StringArray, all_nfc: bool) -> tuple[pa.StringArray, n
     mapped = texts.take(pa.array(persian_only))
     for letter, folded in dict(_CHAR_RULES)["persian_letters"].items():
         mapped = pc.replace_substring(mapped, letter, folded)
-    if len(mapped) and not unicodedata.is_normalized("NFC", "\n".join(mapped.to_pylist())):
+    mapped_texts = mapped.to_pylist()
+    if not unicodedata.is_normalized("NFC", "\n".join(mapped_texts)):
         return _cleaned_rows(texts, gated, [], [])
     others = np.setdiff1d(gated, persian_only, assume_unique=True)
-    return _cleaned_rows(texts, others, persian_only.tolist(), mapped.to_pylist())
+    return _cleaned_rows(texts, others, persian_only.tolist(), mapped_texts)
 
 
 def _cleaned_rows(texts: pa.StringArray, rows: np.ndarray, mapped_rows: list[int], mapped: list[str]) -> tuple[pa.StringArray, np.ndarray, list[tuple[str, ...]]]:

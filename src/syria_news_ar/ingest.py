@@ -43,7 +43,9 @@ from .errors import (
     Utf16Error,
 )
 from .ids import hex_ids
-from .letters import ARABIC_LETTER_CLASS, ARABIC_LETTER_CLASS_RE2, ARABIC_LETTER_RANGES, TATWEEL, char_class, re2_char_class
+from .letters import (
+    ARABIC_LETTER_CLASS, ARABIC_LETTER_CLASS_RE2, ARABIC_LETTER_RANGES, PLAIN_BLOCKS, TATWEEL, char_class, code_point_class, re2_escape,
+)
 from .memory import release_memory
 from .params import IngestParams
 from .progress import progress
@@ -299,9 +301,9 @@ def reject_reason(text: str, params: IngestParams) -> str | None:
 
 
 # Characters reject_reason never counts as a non-Arabic letter (_OTHER_LETTER), taken from the
-# blocks news lines are written in: a text holding only these has no other letters.
-_NEVER_OTHER = [cp for block in (range(0x80), range(0xA0, 0x100), range(0x600, 0x700), range(0x2000, 0x2070))
-                for cp in block if not _OTHER_LETTER.match(chr(cp))]
+# blocks news lines are written in (letters.PLAIN_BLOCKS): a text holding only these has no other
+# letters.
+_NEVER_OTHER = [cp for block in PLAIN_BLOCKS for cp in block if not _OTHER_LETTER.match(chr(cp))]
 # Finds (RE2) every text where reject_reason could find markup, boilerplate, a URL or a
 # non-Arabic letter: their hints (see _is_markup, _is_boilerplate, _url_chars), a start its ^
 # branches could match (any whitespace before any of their first words), any character not known
@@ -309,7 +311,7 @@ _NEVER_OTHER = [cp for block in (range(0x80), range(0xA0, 0x100), range(0x600, 0
 _REJECT_GATE_RE2 = (
     r"[<&©lL]|\(c|\(C|حقوق|://|w\.|W\."
     "|^" + WHITESPACE_RE2 + "*(?:اقرأ|إقرأ|اقرا|تابعونا|تابعنا|شارك|للمزيد)"
-    "|" + re2_char_class(_NEVER_OTHER, negated=True)
+    "|" + code_point_class(_NEVER_OTHER, re2_escape, negated=True)
 )
 # Up to this many, Arabic letters are counted as far as needed by RE2 (a bounded repeat), above
 # it by Python's re (_arabic_at_least).
@@ -428,11 +430,11 @@ def _batch(
     rejected = np.array([why is not None for why in reasons], dtype=bool)
     is_text = nonblank & ~rejected
     status = np.where(rejected, STATUS_REJECTED, np.where(nonblank, STATUS_TEXT, STATUS_BLANK)).astype(object)
-    fired_at = {row: rules for row, rules in zip(changed_rows.tolist(), changed_rules) if is_text[row]}
+    kept = is_text[changed_rows]  # a rejected line's rules are not recorded
+    kept_rules = [rules for rules, keep in zip(changed_rules, kept.tolist()) if keep]
     n_fired = np.zeros(n + 1, dtype=np.int32)
-    for row, rules in fired_at.items():
-        n_fired[row + 1] = len(rules)
-    fired = [rule for row in sorted(fired_at) for rule in fired_at[row]]
+    n_fired[changed_rows[kept] + 1] = [len(rules) for rules in kept_rules]
+    fired = [rule for rules in kept_rules for rule in rules]  # changed_rows ascend: in row order
     columns = [
         pa.array(np.arange(first_line, first_line + n, dtype=np.int64)),
         pa.array(bounds[:, 0]),

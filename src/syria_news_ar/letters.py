@@ -6,8 +6,8 @@ character when whole columns are checked.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
-from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,22 +31,39 @@ def char_class(ranges: Sequence[tuple[int, int]]) -> str:
 ARABIC_LETTER_CLASS = char_class(ARABIC_LETTER_RANGES)
 
 
-def re2_char_class(cps: Iterable[int], negated: bool = False) -> str:
-    """An RE2 (pyarrow.compute) character class of these code points, as ranges; RE2 reads
-    `\\x{hex}` where Python's re would read `\\uXXXX`."""
+def regex_escape(cp: int) -> str:
+    """Python regex escape for one code point, readable and safe inside a class."""
+    return f"\\u{cp:04X}" if cp <= 0xFFFF else f"\\U{cp:08X}"
+
+
+def re2_escape(cp: int) -> str:
+    """The same code point spelled so RE2 (pyarrow.compute) reads it as Python does: RE2 has no
+    \\u escapes."""
+    return f"\\x{cp:02X}" if cp < 0x100 else chr(cp)
+
+
+def code_point_class(cps: Iterable[int], esc: Callable[[int], str] = regex_escape, negated: bool = False) -> str:
+    """Compact regex character class (with ranges) for a set of code points; with re2_escape, one
+    both Python's re and RE2 read."""
     ordered = sorted(set(cps))
-    parts = []
+    parts: list[str] = []
     i = 0
     while i < len(ordered):
         j = i
         while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
             j += 1
-        parts.append(f"\\x{{{ordered[i]:x}}}" + (f"-\\x{{{ordered[j]:x}}}" if j > i else ""))
+        start, end = ordered[i], ordered[j]
+        if end == start:
+            parts.append(esc(start))
+        elif end == start + 1:
+            parts.append(esc(start) + esc(end))
+        else:
+            parts.append(f"{esc(start)}-{esc(end)}")
         i = j + 1
     return "[" + ("^" if negated else "") + "".join(parts) + "]"
 
 
-ARABIC_LETTER_CLASS_RE2 = re2_char_class(cp for lo, hi in ARABIC_LETTER_RANGES for cp in range(lo, hi + 1))
+ARABIC_LETTER_CLASS_RE2 = code_point_class((cp for lo, hi in ARABIC_LETTER_RANGES for cp in range(lo, hi + 1)), re2_escape)
 
 
 @cache
@@ -64,18 +81,19 @@ def arabic_letter_table() -> np.ndarray:
     return table
 
 
-# The blocks news text is written in (ASCII and Latin-1, Arabic, general punctuation).
-_PLAIN_BLOCKS = (range(0x100), range(0x600, 0x700), range(0x2000, 0x2070))
+# The blocks news text is written in (ASCII and Latin-1, Arabic, general punctuation): the gates
+# that send a text to an exact count take the characters of these that cannot change it as safe.
+PLAIN_BLOCKS = (range(0x100), range(0x600, 0x700), range(0x2000, 0x2070))
 
 
 @cache
 def mixed_letters_re2() -> str:
     """An RE2 class (pyarrow.compute) of every character that may make a text's letters
     (letter_table) differ from its Arabic letters (arabic_letter_table): all but the characters
-    of _PLAIN_BLOCKS that are a letter exactly when they are an Arabic one. A text it does not
+    of PLAIN_BLOCKS that are a letter exactly when they are an Arabic one. A text it does not
     find has as many letters as Arabic letters."""
     letters, arabic = letter_table(), arabic_letter_table()
-    return re2_char_class((cp for block in _PLAIN_BLOCKS for cp in block if letters[cp] == arabic[cp]), negated=True)
+    return code_point_class((cp for block in PLAIN_BLOCKS for cp in block if letters[cp] == arabic[cp]), re2_escape, negated=True)
 
 
 def count_per_text(texts: pa.Array | pa.ChunkedArray, *tables: np.ndarray, chunk: int = 10_000) -> np.ndarray:
