@@ -117,3 +117,23 @@ def test_chars_and_spaces_are_arrow_lengths_and_space_counts(texts: list[str]) -
     column = pa.array(texts, pa.string())
     assert chars.tolist() == pc.utf8_length(column).to_pylist() == [len(t) for t in texts]
     assert spaces.tolist() == pc.count_substring(column, " ").to_pylist() == [t.count(" ") for t in texts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=5), st.lists(st.tuples(st.integers(0, 4), st.integers(0, 8), st.integers(0, 8)), max_size=10))
+def test_gather_bytes_copies_each_span_in_order(paragraphs: list[str], picks: list[tuple[int, int, int]]) -> None:
+    """Spans of any texts, in any order, empty ones and repeats included: each item is its bytes,
+    as a string array (the sentences' texts, records.gather_bytes)."""
+    import pyarrow as pa
+
+    from syria_news_ar.records import gather_bytes
+
+    offsets, utf8 = _utf8(paragraphs)
+    chosen = [(min(w, len(paragraphs) - 1), a, b) for w, a, b in picks]
+    texts = [paragraphs[w][a:b] for w, a, b in chosen]
+    starts = np.asarray([offsets[w] + len(paragraphs[w][:a].encode()) for w, a, _ in chosen], dtype=np.int64)
+    ends = starts + np.asarray([len(t.encode()) for t in texts], dtype=np.int64)
+    got = gather_bytes(utf8, starts, ends)
+    assert got.type == pa.string()
+    got.validate(full=True)
+    assert got.to_pylist() == texts

@@ -28,7 +28,6 @@ SLICE_BATCH = 20_000  # documents' keys brought into Python at once (_document_i
 # mask per byte and an int64 per code point of the batch (copied once); at 20,000 texts they
 # added ~150 MB at the 1000 MB build's peak (assembling its records)
 CODEPOINT_BATCH = 5_000
-GATHER_ROWS = 20_000  # sentence texts copied out of the paragraph texts at once
 TEXT_BATCH_BYTES = 8 << 20  # text (UTF-8) of one batch from text_batches
 TEXT_CONFIGS = ("paragraphs", "sentences", "documents")  # configs whose text is taken or derived when asked for
 
@@ -107,10 +106,7 @@ class Records:
         if config == "sentences":
             data, spans = self.sentence_utf8()
             spans = spans[rows]
-            parts = [pa.array([], type=pa.string())]
-            for lo in range(0, len(rows), GATHER_ROWS):
-                parts.append(gather_bytes(data, spans[lo : lo + GATHER_ROWS, 0], spans[lo : lo + GATHER_ROWS, 1]))
-            return pa.concat_arrays(parts)
+            return gather_bytes(data, spans[:, 0], spans[:, 1])
         if config == "documents":
             counts, listed = self.listed_paragraphs(rows)
             return pc.binary_join(list_array(counts, self.paragraph_text.take(listed)), "\n")
@@ -187,12 +183,14 @@ def list_array(counts: np.ndarray, values: pa.Array | pa.ChunkedArray) -> pa.Lis
 
 
 def gather_bytes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
-    """A string array whose item i is data[starts[i]:ends[i]] (UTF-8 boundaries assumed)."""
-    lengths = ends - starts
-    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    index = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1], dtype=np.int64)
-    return pa.LargeStringArray.from_buffers(len(lengths), pa.py_buffer(offsets), pa.py_buffer(data[index])).cast(pa.string())
+    """A string array whose item i is data[starts[i]:ends[i]] (UTF-8 boundaries assumed),
+    copied item by item in compiled code (utf8_kernels.gather_spans)."""
+    from .utf8_kernels import gather_spans
+
+    offsets, utf8 = gather_spans(data, starts.astype(np.int64, copy=False), ends.astype(np.int64, copy=False))
+    if offsets[-1] > np.iinfo(np.int32).max:  # too large for string offsets: as the cast says
+        return pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(utf8)).cast(pa.string())
+    return pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(utf8))
 
 
 def codepoint_byte_spans(texts: pa.Array, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
