@@ -516,20 +516,20 @@ def test_forbidden_table_equals_the_regex() -> None:
 
 
 def dirty_reference(text: str | None) -> bool:
-    """The clean-text verdict, line by line in Python: what dirty_arrow_texts computes."""
+    """The clean-text verdict, line by line in Python: what dirty_texts_and_key_hashes computes."""
     from syria_news_ar.clean import FORBIDDEN_IN_CLEAN
 
     forbidden = re.compile(FORBIDDEN_IN_CLEAN)
     return any(t == "" or "  " in t or t[0] == " " or t[-1] == " " or forbidden.search(t) is not None for t in (text or "").split("\n"))
 
 
-def test_dirty_arrow_texts_exact() -> None:
-    from syria_news_ar.validate import dirty_arrow_texts
+def test_dirty_texts_exact() -> None:
+    from syria_news_ar.validate import dirty_texts_and_key_hashes
 
     lines = ["نص نظيف", "نص  مزدوج", " حافة", "حافة ", "", "المقیم", "نص\u200bخفي", "لـ \"إدارة\""]
-    assert dirty_arrow_texts(pa.array(lines)).tolist() == [False, True, True, True, True, True, True, False]
+    assert dirty_texts_and_key_hashes(pa.array(lines))[0].tolist() == [False, True, True, True, True, True, True, False]
     texts = ["سطر\nسطر", "سطر\n", "\nسطر", "سطر\n\nسطر", "سطر \nسطر", "", None, "نظيف"]
-    assert dirty_arrow_texts(pa.array(texts)).tolist() == [False, True, True, True, True, True, True, False]
+    assert dirty_texts_and_key_hashes(pa.array(texts))[0].tolist() == [False, True, True, True, True, True, True, False]
 
 
 LINE_CHARS = st.one_of(st.sampled_from(" \tabبيی\u200b\u00a0\u0640\n"), st.characters(blacklist_categories=("Cs",)))
@@ -540,17 +540,21 @@ LINE_CHARS = st.one_of(st.sampled_from(" \tabبيی\u200b\u00a0\u0640\n"), st.ch
     st.lists(st.one_of(st.none(), st.text(LINE_CHARS, max_size=10)), max_size=20),
     st.integers(0, 20), st.integers(1, 40), st.booleans(),
 )
-def test_dirty_arrow_texts_equal_the_per_line_reference(texts: list[str | None], cut: int, slice_bytes: int, chunked: bool) -> None:
+def test_dirty_texts_and_key_hashes_equal_the_references(texts: list[str | None], cut: int, slice_bytes: int, chunked: bool) -> None:
     """Any column (sliced or chunked, nulls, slices of any size): each text's verdict is the
-    reference's, line by line."""
+    reference's, line by line, and its hash the one clean.arrow_key_hashes gives its key."""
     from syria_news_ar import validate as validate_mod
+    from syria_news_ar.clean import arrow_key_hashes, normalized_key
 
     array = pa.array(texts, type=pa.string()).slice(min(cut, len(texts)) // 3)
     column = pa.chunked_array([array.slice(0, cut), array.slice(cut)], type=pa.string()) if chunked else array
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(validate_mod, "BATCH_BYTES", slice_bytes)
-        got = validate_mod.dirty_arrow_texts(column)
-    assert got.tolist() == [dirty_reference(t) for t in array.to_pylist()]
+        dirty, hashes = validate_mod.dirty_texts_and_key_hashes(column)
+    assert dirty.tolist() == [dirty_reference(t) for t in array.to_pylist()]
+    assert hashes.tolist() == arrow_key_hashes(array).tolist()
+    keys = [normalized_key(t or "") for t in array.to_pylist()]
+    assert all((hashes[i] == hashes[j]) == (keys[i] == keys[j]) for i in range(len(keys)) for j in range(len(keys)))
 
 
 @settings(max_examples=200, deadline=None)
@@ -615,11 +619,11 @@ def test_the_ledger_is_checked_against_the_source_chunk_by_chunk(built, tmp_path
     st.sets(st.tuples(st.sampled_from(paths.SPLITS), st.integers(0, 2))),
 )
 def test_watched_texts_whatever_the_passes_read_before(groups, read_before) -> None:
-    """WatchedTexts gives dirty_arrow_texts' rows and arrow_key_hashes over all splits, whichever
+    """WatchedTexts gives dirty_texts_and_key_hashes' rows and arrow_key_hashes over all splits, whichever
     row groups the other passes read (each as often as they like) and in any order; rows() and
     the hashes read only the groups none of them did, and hashes taken are made anew."""
     from syria_news_ar.clean import arrow_key_hashes
-    from syria_news_ar.validate import SplitTexts, WatchedTexts, _key_hashes, dirty_arrow_texts
+    from syria_news_ar.validate import SplitTexts, WatchedTexts, _key_hashes, dirty_texts_and_key_hashes
 
     reads: list[tuple[str, int]] = []
 
@@ -634,7 +638,7 @@ def test_watched_texts_whatever_the_passes_read_before(groups, read_before) -> N
             watched.splits[name].read_group(g)
     before = len(reads)
     every = [t for parts in groups.values() for part in parts for t in part]
-    assert watched.rows().tolist() == np.flatnonzero(dirty_arrow_texts(pa.array(every, pa.string()))).tolist()
+    assert watched.rows().tolist() == np.flatnonzero(dirty_texts_and_key_hashes(pa.array(every, pa.string()))[0]).tolist()
     unread = {(n, g) for n, parts in groups.items() for g in range(len(parts))} - set(reads[:before])
     assert sorted(reads[before:]) == sorted(unread)
     after = len(reads)

@@ -442,6 +442,12 @@ def arrow_key_hashes(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
     ])
 
 
+def key_pass_tables() -> tuple[np.ndarray, int]:
+    """(the key table over every code point, how many times its text's bytes a key may take):
+    what a compiled pass that writes keys (utf8_kernels) takes, for callers outside this module."""
+    return _key_code_table(), _key_growth()
+
+
 def arrow_key_shingle_hashes(texts: pa.Array | pa.ChunkedArray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """minhash.shingle_hashes(arrow_normalized_keys(texts), n), computed where the compiled pass
     writes each key (utf8_kernels.key_shingle_hashes_of_utf8): no Python string per key and no

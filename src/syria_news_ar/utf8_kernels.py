@@ -6,7 +6,6 @@ copy and several passes over it:
   drop the deleted ones, fold runs of spaces to one, trim) written back as UTF-8. The leakage
   check's keys of the 100 MB benchmark's texts (validate.keys_in_two_splits): 1.4 s instead of
   3.3 s with the numpy form (cProfile, 2026-12-04).
-- dirty_utf8: the clean-text verdict of every text (validate.dirty_arrow_texts).
 - chars_and_spaces: the paragraphs' n_chars and n_words (records.py): 0.08 s for the 100 MB
   benchmark's text lines instead of 0.32 s for Arrow's utf8_length and count_substring.
 - gather_spans: the sentences' texts copied out of the paragraphs' bytes (records.gather_bytes),
@@ -17,7 +16,9 @@ copy and several passes over it:
 - key_digests_of_utf8, text_number_digests: ids.content_digest (BLAKE2b-128) of every key as it
   is written (the split's tokens) and of a sentence's paragraph id and position (its id),
   without a Python string or hashlib object per text.
-- key_hashes_of_utf8: a 64-bit hash of every key, for the leakage check's candidates.
+- key_hashes_of_utf8: a 64-bit hash of every key, for the leakage check's candidates;
+  key_hashes_and_dirty: those hashes and the clean-text verdict of every text in one pass
+  (validate.dirty_texts_and_key_hashes).
 - key_shingle_hashes_of_utf8: minhash.shingle_hashes of every key, for deduplicate's
   confirmation (its shingle sets): 0.11 s instead of 0.20 s with the keys as Python strings and
   the numpy form, for 60,000 paragraphs of the 100 MB benchmark in batches of 2,000.
@@ -50,8 +51,32 @@ def _decode(utf8: np.ndarray, j: int) -> tuple[int, int]:  # pragma: no cover (c
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _put_utf8(out: np.ndarray, n: int, c: int) -> int:  # pragma: no cover (compiled)
+    """Write code point c as UTF-8 at out[n:]; return the end."""
+    if c < 0x80:
+        out[n] = c
+        return n + 1
+    if c < 0x800:
+        out[n] = 0xC0 | (c >> 6)
+        out[n + 1] = 0x80 | (c & 0x3F)
+        return n + 2
+    if c < 0x10000:
+        out[n] = 0xE0 | (c >> 12)
+        out[n + 1] = 0x80 | ((c >> 6) & 0x3F)
+        out[n + 2] = 0x80 | (c & 0x3F)
+        return n + 3
+    out[n] = 0xF0 | (c >> 18)
+    out[n + 1] = 0x80 | ((c >> 12) & 0x3F)
+    out[n + 2] = 0x80 | ((c >> 6) & 0x3F)
+    out[n + 3] = 0x80 | (c & 0x3F)
+    return n + 4
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _write_key(utf8: np.ndarray, j: int, end: int, table: np.ndarray, out: np.ndarray, n: int) -> int:  # pragma: no cover (compiled)
-    """Write the key of the text utf8[j:end] to out[n:]; return the end of what was written."""
+    """Write the key of the text utf8[j:end] to out[n:]; return the end of what was written:
+    each character mapped by the key table, the dropped ones left out, a run of spaces one space
+    and none at either end."""
     started = False
     space = False
     while j < end:
@@ -66,24 +91,7 @@ def _write_key(utf8: np.ndarray, j: int, end: int, table: np.ndarray, out: np.nd
             out[n] = _SPACE
             n += 1
             space = False
-        if c < 0x80:
-            out[n] = c
-            n += 1
-        elif c < 0x800:
-            out[n] = 0xC0 | (c >> 6)
-            out[n + 1] = 0x80 | (c & 0x3F)
-            n += 2
-        elif c < 0x10000:
-            out[n] = 0xE0 | (c >> 12)
-            out[n + 1] = 0x80 | ((c >> 6) & 0x3F)
-            out[n + 2] = 0x80 | (c & 0x3F)
-            n += 3
-        else:
-            out[n] = 0xF0 | (c >> 18)
-            out[n + 1] = 0x80 | ((c >> 12) & 0x3F)
-            out[n + 2] = 0x80 | ((c >> 6) & 0x3F)
-            out[n + 3] = 0x80 | (c & 0x3F)
-            n += 4
+        n = _put_utf8(out, n, c)
         started = True
     return n
 
@@ -113,35 +121,6 @@ def never_longer(table: np.ndarray) -> bool:
     kept = mapped != _DELETED
     lengths_in = np.searchsorted(_UTF8_END, np.arange(len(table), dtype=np.int64)[kept], side="right")
     return bool((np.searchsorted(_UTF8_END, mapped[kept], side="right") <= lengths_in).all())
-
-
-@njit(cache=True, nogil=True)
-def dirty_utf8(utf8: np.ndarray, offsets: np.ndarray, forbidden: np.ndarray) -> np.ndarray:  # pragma: no cover (compiled)
-    """Per text (text t: utf8[offsets[t]:offsets[t + 1]]): a line of it (cut at "\n") is empty,
-    has an edge space or two spaces in a row, or holds a character `forbidden` marks."""
-    bad = np.zeros(len(offsets) - 1, dtype=np.bool_)
-    for t in range(len(offsets) - 1):
-        line_chars = 0
-        after_space = False
-        j = offsets[t]
-        end = offsets[t + 1]
-        while j < end and not bad[t]:
-            cp, j = _decode(utf8, j)
-            if cp == _BOUNDARY:  # a line ends: empty, or with a space at its end
-                bad[t] = line_chars == 0 or after_space
-                line_chars = 0
-                after_space = False
-                continue
-            if cp == _SPACE:
-                bad[t] = line_chars == 0 or after_space  # at the line's start, or the second of two
-                after_space = True
-            else:
-                after_space = False
-                bad[t] = forbidden[cp]
-            line_chars += 1
-        if not bad[t]:
-            bad[t] = line_chars == 0 or after_space  # the last line
-    return bad
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -462,25 +441,75 @@ def _mix64(x: np.uint64) -> np.uint64:  # pragma: no cover (compiled)
     return x ^ (x >> np.uint64(31))
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _hash_key(words: np.ndarray, key: np.ndarray, n: int) -> np.uint64:  # pragma: no cover (compiled)
+    """The hash of key[:n] taken a 64-bit word at a time (`words`: key's buffer viewed as uint64,
+    so byte k of a word is its bits 8k.. on the little-endian machines numba targets here, as
+    when the words were put together byte by byte; key has 8 bytes beyond any n)."""
+    for j in range(n, n + 8):
+        key[j] = 0  # the last word's padding
+    h = _M1 ^ np.uint64(n)
+    for w in range((n + 7) // 8):
+        h = _mix64(h ^ words[w]) + _M1
+    return _mix64(h)
+
+
 @njit(cache=True, nogil=True)
 def key_hashes_of_utf8(utf8: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: np.ndarray, growth: int) -> np.ndarray:  # pragma: no cover (compiled)
     """Per text t (utf8[starts[t]:ends[t]]): a 64-bit hash of its key (keys_of_utf8's), for
     finding equal keys fast. Not a digest: equal hashes are only candidates, whose keys the
     caller compares."""
-    key = np.empty(growth * _longest(starts, ends) + 8, dtype=np.uint8)
+    words = np.empty((growth * _longest(starts, ends)) // 8 + 2, dtype=np.uint64)
+    key = words.view(np.uint8)
     out = np.empty(len(starts), dtype=np.uint64)
     for t in range(len(starts)):
-        n = _write_key(utf8, starts[t], ends[t], table, key, 0)
-        for j in range(n, n + 8):
-            key[j] = 0  # the last word's padding
-        h = _M1 ^ np.uint64(n)
-        for w in range(0, n, 8):
-            word = np.uint64(0)
-            for k in range(8):
-                word |= np.uint64(key[w + k]) << np.uint64(8 * k)
-            h = _mix64(h ^ word) + _M1
-        out[t] = _mix64(h)
+        out[t] = _hash_key(words, key, _write_key(utf8, starts[t], ends[t], table, key, 0))
     return out
+
+
+@njit(cache=True, nogil=True)
+def key_hashes_and_dirty(utf8: np.ndarray, offsets: np.ndarray, table: np.ndarray, growth: int, forbidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover (compiled)
+    """Per text t (utf8[offsets[t]:offsets[t + 1]], valid UTF-8): key_hashes_of_utf8's hash of its
+    key, and whether it is not clean text: a line of it (cut at "\n") is empty, has an edge space
+    or two spaces in a row, or holds a character `forbidden` marks. One pass: each character is
+    decoded once for both (validation reads every text for both)."""
+    starts, ends = offsets[:-1], offsets[1:]
+    words = np.empty((growth * _longest(starts, ends)) // 8 + 2, dtype=np.uint64)
+    key = words.view(np.uint8)
+    hashes = np.empty(len(starts), dtype=np.uint64)
+    bad = np.zeros(len(starts), dtype=np.bool_)
+    for t in range(len(starts)):
+        n, started, space = 0, False, False
+        dirty, line_chars, after_space = False, 0, False
+        j = starts[t]
+        while j < ends[t]:
+            cp, j = _decode(utf8, j)
+            if cp == _BOUNDARY:  # a line ends: empty, or with a space at its end
+                dirty |= line_chars == 0 or after_space
+                line_chars, after_space = 0, False
+            else:
+                if cp == _SPACE:
+                    dirty |= line_chars == 0 or after_space  # at the line's start, or the second of two
+                    after_space = True
+                else:
+                    dirty |= forbidden[cp]
+                    after_space = False
+                line_chars += 1
+            c = np.int64(table[cp])  # as _write_key
+            if c == _DELETED:
+                continue
+            if c == _SPACE:
+                space = started
+                continue
+            if space:
+                key[n] = _SPACE
+                n += 1
+                space = False
+            n = _put_utf8(key, n, c)
+            started = True
+        bad[t] = dirty or line_chars == 0 or after_space
+        hashes[t] = _hash_key(words, key, n)
+    return hashes, bad
 
 
 _SHINGLE_P = np.uint64(1_000_003)  # minhash._P
