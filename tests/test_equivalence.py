@@ -40,7 +40,6 @@ def tiny_batches(monkeypatch: pytest.MonkeyPatch, params: Params, two_processes:
     monkeypatch.setattr(split, "KEY_BATCH", 1)
     monkeypatch.setattr(split, "KEY_THREADS_MAX_BYTES", -1)  # the split's key digests on one thread
     monkeypatch.setattr(records, "SLICE_BATCH", 1)
-    monkeypatch.setattr(records, "CODEPOINT_BATCH", 1)
     monkeypatch.setattr(records, "TEXT_BATCH_BYTES", 1)
     monkeypatch.setattr(segment_mod, "BATCH", 1)
     monkeypatch.setattr(deduplicate, "CONFIRM_PAIRS", 1)

@@ -137,3 +137,30 @@ def test_gather_bytes_copies_each_span_in_order(paragraphs: list[str], picks: li
     assert got.type == pa.string()
     got.validate(full=True)
     assert got.to_pylist() == texts
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), TEXT), min_size=1, max_size=5), st.lists(st.tuples(st.integers(0, 4), st.integers(0, 8), st.integers(0, 8)), max_size=10), st.booleans())
+def test_codepoint_byte_spans_are_the_python_slices(texts: list[str | None], picks: list[tuple[int, int, int]], in_order: bool) -> None:
+    """Code-point spans of any texts (a null as ""; a sliced column), ascending or in any order,
+    empty and repeated ones included, become the byte spans of the same Python slices."""
+    import pyarrow as pa
+
+    from syria_news_ar.arrow_text import utf8_buffers
+    from syria_news_ar.records import codepoint_byte_spans
+
+    column = pa.array([None, *texts], pa.string()).slice(1)
+    spans = []
+    for w, a, b in picks:
+        w = min(w, len(texts) - 1)
+        n = len(texts[w] or "")
+        spans.append((w, min(a, b, n), min(max(a, b), n)))
+    if in_order:
+        spans.sort()
+    rows, starts, ends = (np.asarray([s[i] for s in spans], dtype=np.int64) for i in range(3))
+    got = codepoint_byte_spans(column, rows, starts, ends)
+    _, data = utf8_buffers(column)
+    assert [data[a:b].tobytes().decode() for a, b in got.tolist()] == [(texts[w] or "")[a:b] for w, a, b in spans]
+    offsets, _ = utf8_buffers(column)
+    assert all(offsets[w] + len((texts[w] or "")[:a].encode()) == got[i, 0] for i, (w, a, _) in enumerate(spans))
+
