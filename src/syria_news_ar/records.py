@@ -192,8 +192,8 @@ def gather_bytes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.S
 def codepoint_byte_spans(texts: pa.Array, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """(n, 2) UTF-8 spans, in texts' data buffer, of texts[rows[i]][starts[i]:ends[i]] for every i
     (code-point offsets within the text, 0 <= start <= end <= its length), mapped in compiled
-    code (utf8_kernels.codepoint_spans_to_bytes): at 100 MB of source 0.03 s instead of 0.21 s
-    with numpy's per-byte mask and per-code-point positions."""
+    code (utf8_kernels.codepoint_spans_to_bytes): the 100 MB benchmark's 383,535 sentences in
+    0.12 s instead of 0.20 s with numpy's per-byte mask and per-code-point positions."""
     from .utf8_kernels import codepoint_spans_to_bytes
 
     offsets, data = utf8_buffers(texts)
