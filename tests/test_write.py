@@ -55,5 +55,23 @@ def test_an_empty_table_is_one_empty_row_group(tmp_path: Path) -> None:
     table = pa.table({"text": pa.array([], pa.string())})
     write_parquet(table, tmp_path / "empty.parquet")
     reference = tmp_path / "reference.parquet"
-    pq.write_table(table, reference, **write.PARQUET_OPTIONS)
+    pq.write_table(table, reference, **write.parquet_options(table.schema))
     assert (tmp_path / "empty.parquet").read_bytes() == reference.read_bytes()
+
+
+def test_unique_columns_are_plain_the_others_dictionary_encoded(tmp_path: Path) -> None:
+    from syria_news_ar import paths, schema
+
+    names = {f.name for config in paths.CONFIGS for f in schema.arrow_schema(config)}
+    assert write.PLAIN_COLUMNS <= names  # no stale name
+    table = pa.table({
+        "id": pa.array([f"{i:032x}" for i in range(50)]),
+        "document_id": pa.array(["d1"] * 25 + ["d2"] * 25),
+        "cleaning": pa.array([["nfc"]] * 50, pa.list_(pa.string())),
+        "source_lines": pa.array([[i] for i in range(50)], pa.list_(pa.int64())),
+    })
+    write_parquet(table, tmp_path / "t.parquet")
+    group = pq.ParquetFile(tmp_path / "t.parquet").metadata.row_group(0)
+    dictionary = {group.column(i).path_in_schema: group.column(i).has_dictionary_page for i in range(group.num_columns)}
+    assert dictionary == {"id": False, "document_id": True, "cleaning.list.element": True, "source_lines.list.element": False}
+    assert pq.read_table(tmp_path / "t.parquet").equals(table)

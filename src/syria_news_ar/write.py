@@ -21,6 +21,25 @@ from .records import Records, bounded_slices
 # took 4x as long to write (4.6 vs 1.1 s on two threads)
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "write_statistics": True}
 
+# Columns whose values (almost) never repeat within a file: ids, texts, digests, line numbers and
+# byte offsets. Parquet's writer dictionary-encodes every column by default until the column's
+# dictionary outgrows 1 MiB, then falls back to plain pages: for these, hashing every value into a
+# dictionary that is then mostly dropped, and a dictionary page that mostly duplicates data. They
+# are written plain; the others (document ids, positions, counts, kinds, dates, statuses, cleaning
+# rules) keep the dictionary. The 100 MB benchmark's ten files: 107.4 MB instead of 110.4 MB,
+# written in 1.72-1.85 s of CPU instead of 1.83-1.99 s (same records either way).
+PLAIN_COLUMNS = frozenset({
+    "id", "text", "paragraph_id", "paragraph_ids", "near_duplicate_cluster", "source_lines",
+    "source_line_start", "source_line_end", "line_number", "byte_start", "byte_end", "raw_sha256",
+})
+
+
+def parquet_options(schema: pa.Schema) -> dict[str, Any]:
+    """The writer's options for a file of this schema: PARQUET_OPTIONS, and dictionary encoding for
+    every column but PLAIN_COLUMNS (named by leaf path: a list column's values are `name.list.element`)."""
+    dictionary = [f"{f.name}.list.element" if pa.types.is_list(f.type) else f.name for f in schema if f.name not in PLAIN_COLUMNS]
+    return {**PARQUET_OPTIONS, "use_dictionary": dictionary}
+
 
 # Row groups end at ROW_GROUP_ROWS rows or once they hold ROW_GROUP_TEXT_BYTES of text (UTF-8):
 # the writer holds one row group's pages until it closes, and a reader (`load_dataset(...,
@@ -52,7 +71,7 @@ def write_row_groups(path: Path, schema: pa.Schema, text_bytes: np.ndarray, rows
     Each group is made one chunk: the writer's pages and dictionary fallback follow the chunks it
     is given, so equal tables built in different batch sizes give equal bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with pq.ParquetWriter(path, schema, **PARQUET_OPTIONS) as writer:
+    with pq.ParquetWriter(path, schema, **parquet_options(schema)) as writer:
         for lo, hi in row_group_bounds(text_bytes):
             writer.write_table(rows_between(lo, hi).cast(schema).combine_chunks(), row_group_size=max(hi - lo, 1))
 
