@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Benchmark: `syria-news-ar build` against datatrove's workload W on the same corpora, one run
-each (the seed, which takes seconds: the median of three).
+"""Benchmark: `syria-news-ar build` against datatrove's workload W on the same corpora. The seed
+is built three times and a corpus of up to 100 MB three times, alternating with datatrove's W on
+it, and each row gives the medians (all runs listed, the peak the highest of them); the 1000 MB
+corpus is one run of each.
 
-usage: .venv/bin/python benchmarks/run.py [--sizes 10 100 1000] [--out benchmarks/out] [--no-anchor] [--max-rss-gb 16] [--no-repro]
+usage: .venv/bin/python benchmarks/run.py [--sizes 10 100 1000] [--repeats 3] [--out benchmarks/out] [--no-anchor] [--max-rss-gb 16] [--no-repro]
 
 Generates the synthetic corpora with ../shared/bench/make_corpus.py (same bytes for the same
 size), runs the build on each (wall seconds per step from the build's own timings, peak RSS of
@@ -28,6 +30,11 @@ BENCH = ROOT.parent / "shared" / "bench"
 SEED = ROOT / "data" / "raw" / "000_356bbac04ad081bb.txt"
 DATATROVE = "datatrove[io,processing]==0.10.1"
 SEED_RUNS = 3
+# This 2-core machine's speed drifts by a fifth within minutes, and one run of a 20 s build and a
+# 60 s W run is one sample of that moment: corpora up to REPEAT_MAX_MB are run REPEATS times, the
+# build and W alternated so both see the same stretch, and compared by their medians.
+REPEATS = 3
+REPEAT_MAX_MB = 100
 REPRO_RUNS = 5
 UP_TO_DATE = "Data and pipelines are up to date."
 
@@ -122,10 +129,26 @@ def datatrove_python(out: Path) -> Path:
     return py
 
 
+def odd_count(text: str) -> int:
+    n = int(text)
+    if n < 1 or n % 2 == 0:
+        raise argparse.ArgumentTypeError(f"{n}: give an odd number of runs (1, 3, 5, ...), so the median is one of them")
+    return n
+
+
+def run_anchor(out: Path, src: Path) -> tuple[float, int, dict]:
+    """(wall seconds, peak tree RSS bytes, its JSON line) of datatrove's workload W on one corpus."""
+    wall, peak, stdout = run_measured([str(datatrove_python(out)), str(BENCH / "datatrove_anchor.py"), str(src), str(out / f"dt-{src.stem}")])
+    subprocess.run(["rm", "-rf", str(out / f"dt-{src.stem}")], check=True)
+    return wall, peak, json.loads(stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
+    ap.add_argument("--repeats", type=odd_count, default=REPEATS,
+                    help=f"runs of each corpus up to {REPEAT_MAX_MB} MB, build and W alternated; odd, so the median is a run (default {REPEATS})")
     ap.add_argument("--no-anchor", action="store_true", help="skip datatrove")
     ap.add_argument("--max-rss-gb", type=float, default=16.0, help="stop a build whose process tree goes over this (default 16)")
     ap.add_argument("--no-repro", action="store_true", help="skip timing the no-op dvc repro of this checkout")
@@ -138,29 +161,35 @@ def main() -> None:
     for label, src in inputs:
         mb = src.stat().st_size / 2**20
         build_cmd = [cli, "build", str(src), "--out", str(args.out / f"ds-{src.stem}"), "--metrics-dir", str(args.out / f"metrics-{src.stem}")]
+        anchor = label != "seed" and not args.no_anchor
+        n = SEED_RUNS if label == "seed" else (args.repeats if mb <= REPEAT_MAX_MB else 1)
+        builds: list[tuple[float, int, str]] = []
+        anchors: list[tuple[float, int, dict]] = []
         try:
-            # the seed's few seconds vary by a few tenths from run to run: its row is the median
-            # of SEED_RUNS runs (all walls listed); each corpus is one run
-            runs = sorted(run_measured(build_cmd, env, int(args.max_rss_gb * 2**30)) for _ in range(SEED_RUNS if label == "seed" else 1))
-            wall, peak, out = runs[len(runs) // 2]
+            for _ in range(n):
+                builds.append(run_measured(build_cmd, env, int(args.max_rss_gb * 2**30)))
+                if anchor:
+                    anchors.append(run_anchor(args.out, src))
         except OverMemory as exc:
             rows.append({"input": label, "mb": round(mb, 2), "failed": str(exc), "steps_s": {}})
             print(json.dumps(rows[-1]), flush=True)
             continue
+        wall, _, out = sorted(builds)[len(builds) // 2]
         result = json.loads(out.split(":", 1)[1])
         row = {"input": label, "mb": round(mb, 2), "wall_s": round(wall, 2), "steps_s": result["timings_s"],
-               "mb_per_s": round(mb / wall, 2), "peak_rss_mb": round(peak / 2**20), "paragraphs": sum(result["paragraphs"].values())}
-        if len(runs) > 1:
-            row["wall_runs_s"] = [round(r[0], 2) for r in runs]
+               "mb_per_s": round(mb / wall, 2), "peak_rss_mb": round(max(b[1] for b in builds) / 2**20),
+               "paragraphs": sum(result["paragraphs"].values())}
+        if n > 1:
+            row["wall_runs_s"] = [round(b[0], 2) for b in builds]
         if label == "seed" and not args.no_repro:
             walls = noop_repro_seconds()
             row.update(noop_repro_s=sorted(walls)[len(walls) // 2], noop_repro_runs_s=walls)
-        if label != "seed" and not args.no_anchor:
-            dt_wall, dt_peak, dt_out = run_measured([str(datatrove_python(args.out)), str(BENCH / "datatrove_anchor.py"), str(src), str(args.out / f"dt-{src.stem}")])
-            subprocess.run(["rm", "-rf", str(args.out / f"dt-{src.stem}")], check=True)
-            anchor = json.loads(dt_out.strip().splitlines()[-1])
-            row.update(datatrove_s=round(dt_wall, 2), datatrove_peak_rss_mb=round(dt_peak / 2**20),
-                       datatrove_after_near=anchor["after_near"], speedup_vs_datatrove=round(dt_wall / wall, 2))
+        if anchors:
+            dt_wall, _, dt_result = sorted(anchors, key=lambda a: a[0])[len(anchors) // 2]
+            row.update(datatrove_s=round(dt_wall, 2), datatrove_peak_rss_mb=round(max(a[1] for a in anchors) / 2**20),
+                       datatrove_after_near=dt_result["after_near"], speedup_vs_datatrove=round(dt_wall / wall, 2))
+            if n > 1:
+                row["datatrove_runs_s"] = [round(a[0], 2) for a in anchors]
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     (args.out / "results.json").write_text(json.dumps(rows, indent=2) + "\n")
@@ -172,8 +201,9 @@ def main() -> None:
             lines.append("| " + " | ".join([r["input"], str(r["mb"]), f"not completed: {r['failed']}"]) + " |")
             continue
         label = r["input"] + (f" (median of {', '.join(map(str, r['wall_runs_s']))} s)" if "wall_runs_s" in r else "")
+        anchor = str(r.get("datatrove_s", "")) + (f" (median of {', '.join(map(str, r['datatrove_runs_s']))} s)" if "datatrove_runs_s" in r else "")
         cells = [label, r["mb"], *(r["steps_s"].get(s, "") for s in steps), r["wall_s"], r["mb_per_s"],
-                 r["peak_rss_mb"], r["paragraphs"], r.get("datatrove_s", ""), r.get("speedup_vs_datatrove", "")]
+                 r["peak_rss_mb"], r["paragraphs"], anchor, r.get("speedup_vs_datatrove", "")]
         lines.append("| " + " | ".join(map(str, cells)) + " |")
     lines += [f"\nNo-op `dvc repro` of this checkout (seed pipeline): median {r['noop_repro_s']} s of {', '.join(map(str, r['noop_repro_runs_s']))} s"
               for r in rows if "noop_repro_s" in r]
