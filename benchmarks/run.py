@@ -161,14 +161,14 @@ def main() -> None:
     for label, src, size_mb in inputs:
         mb = src.stat().st_size / 2**20
         build_cmd = [cli, "build", str(src), "--out", str(args.out / f"ds-{src.stem}"), "--metrics-dir", str(args.out / f"metrics-{src.stem}")]
-        anchor = label != "seed" and not args.no_anchor
+        with_anchor = label != "seed" and not args.no_anchor
         n = SEED_RUNS if label == "seed" else (args.repeats if size_mb <= REPEAT_MAX_MB else 1)  # the size asked for: a corpus is a little over it
         builds: list[tuple[float, int, str]] = []
         anchors: list[tuple[float, int, dict]] = []
         try:
             for _ in range(n):
                 builds.append(run_measured(build_cmd, env, int(args.max_rss_gb * 2**30)))
-                if anchor:
+                if with_anchor:
                     anchors.append(run_anchor(args.out, src))
         except OverMemory as exc:
             rows.append({"input": label, "mb": round(mb, 2), "failed": str(exc), "steps_s": {}})
@@ -201,9 +201,9 @@ def main() -> None:
             lines.append("| " + " | ".join([r["input"], str(r["mb"]), f"not completed: {r['failed']}"]) + " |")
             continue
         label = r["input"] + (f" (median of {', '.join(map(str, r['wall_runs_s']))} s)" if "wall_runs_s" in r else "")
-        anchor = str(r.get("datatrove_s", "")) + (f" (median of {', '.join(map(str, r['datatrove_runs_s']))} s)" if "datatrove_runs_s" in r else "")
+        anchor_cell = str(r.get("datatrove_s", "")) + (f" (median of {', '.join(map(str, r['datatrove_runs_s']))} s)" if "datatrove_runs_s" in r else "")
         cells = [label, r["mb"], *(r["steps_s"].get(s, "") for s in steps), r["wall_s"], r["mb_per_s"],
-                 r["peak_rss_mb"], r["paragraphs"], anchor, r.get("speedup_vs_datatrove", "")]
+                 r["peak_rss_mb"], r["paragraphs"], anchor_cell, r.get("speedup_vs_datatrove", "")]
         lines.append("| " + " | ".join(map(str, cells)) + " |")
     lines += [f"\nNo-op `dvc repro` of this checkout (seed pipeline): median {r['noop_repro_s']} s of {', '.join(map(str, r['noop_repro_runs_s']))} s"
               for r in rows if "noop_repro_s" in r]
